@@ -1,0 +1,1 @@
+"""Normalizers shared by every stage: numerals, references, dates, symbols, countries."""

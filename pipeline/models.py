@@ -49,7 +49,10 @@ class SourceDocument:
 
 @dataclass(frozen=True, slots=True)
 class Footnote:
-    number: int
+    """A footnote; ``number`` is None for the starred notes (``*``, ``**``)."""
+
+    number: int | None
+    marker: str
     text: str
     page: int | None
     line_start: int

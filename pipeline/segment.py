@@ -1,0 +1,302 @@
+"""Segment cleaned lines into headings and paragraphs.
+
+Hard-wrapped lines are joined into blocks; each block is classified by its
+printed label (``一.``, ``A.``, ``12.``, ``(a)``, ``㈠``, ``建议 1``) and shape.
+Rules follow the documents' layout, not their content:
+
+* A block starts at a labelled line, at a line indented deeper than the text
+  after a finished sentence, after a short finished line, and after a short
+  unfinished line (a title).
+* Numbered paragraphs of a report form one sequence 1, 2, 3 … through the
+  whole document; numbered lists nested inside them (operative paragraphs,
+  agenda items) restart at 1. :func:`main_sequence` picks the longest run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .clean import join_texts
+from .models import Block, BlockKind, CleanLine
+from .normalize.numerals import chinese_to_int, int_to_roman, marker_value
+
+_CHAPTER = re.compile(
+    r"^(?P<label>(?P<value>[一二三四五六七八九十]{1,3})\s*[.．、])\s*(?P<rest>\S.*)$"
+)
+_SECTION = re.compile(r"^(?P<label>(?P<value>[A-Z])\s*[.．])\s*(?P<rest>[^\x00-\x7f].*)$")
+_NUMBERED = re.compile(r"^(?P<label>(?P<value>\d{1,3})\s*[.．])(?!\d)\s*(?P<rest>\S.*)$")
+_SUBITEM = re.compile(r"^(?P<label>[(（](?P<value>[a-z]{1,2})[)）])\s*(?P<rest>.*)$")
+_SUBSUBITEM = re.compile(
+    r"^(?P<label>[㈠-㈩]|[⑴-⒇]|[①-⑳]|[(（](?P<value>[一二三四五六七八九十]{1,3}"
+    r"|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))[)）])\s*(?P<rest>.*)$"
+)
+_TERMINAL = re.compile(r"[。；;！!？?：:]\s*[”’」』）)]?$")
+_SENTENCE_END = re.compile(r"[。；;！!？?]\s*[”’」』）)]?$")
+_OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
+_COMMA_END = re.compile(r"[，,、]\s*$")
+# A line narrower than this share of the text width ends a title.
+_TITLE_SHARE = 0.75
+# Ambiguous Roman sub-sub-items that are also letters of a lettered list.
+_ROMAN_OR_LETTER = {"i": "h", "v": "u", "x": "w"}
+# Scores of the main-sequence search: a member is worth far more than any
+# tie-break, and a skipped number costs more than the member it would gain.
+_MEMBER = 100.0
+_INDENT_COST = 5.0
+_SKIP_COST = 150.0
+_MAX_SKIP = 2
+# The longest title a heading can have, in characters.
+_MAX_TITLE = 80
+
+
+@dataclass(slots=True)
+class _Label:
+    kind: BlockKind
+    label: str
+    value: str
+    rest: str
+
+
+@dataclass(slots=True)
+class _Draft:
+    lines: list[CleanLine] = field(default_factory=list)
+    label: _Label | None = None
+
+
+def segment(lines: list[CleanLine], label_words: tuple[str, ...] = ("建议",)) -> list[Block]:
+    """Join lines into blocks, classify them and give each its section path."""
+    label_pattern = _label_word_pattern(label_words)
+    full_width = _full_width(lines)
+    drafts = _split_blocks(lines, full_width, label_pattern)
+    blocks = [_classify(index, draft, drafts, full_width) for index, draft in enumerate(drafts)]
+    _number_main_sequence(blocks)
+    _assign_sections(blocks)
+    return blocks
+
+
+# --- labels --------------------------------------------------------------------
+
+
+def _label_word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"^(?P<label>(?:{alternatives})\s*(?P<value>\d{{1,3}}))\s*$")
+
+
+def match_label(text: str, label_pattern: re.Pattern[str] | None = None) -> _Label | None:
+    """The printed label that opens ``text``, if any."""
+    text = text.strip()
+    if label_pattern is not None and (m := label_pattern.match(text)):
+        return _Label("label", m["label"], m["value"], "")
+    if m := _CHAPTER.match(text):
+        value = chinese_to_int(m["value"])
+        if value:
+            return _Label("chapter", m["label"], int_to_roman(value), m["rest"])
+    if m := _SECTION.match(text):
+        return _Label("section", m["label"], m["value"], m["rest"])
+    if m := _NUMBERED.match(unicodedata.normalize("NFKC", text[:6]) + text[6:]):
+        return _Label("paragraph", m["label"], m["value"], m["rest"])
+    if m := _SUBSUBITEM.match(text):
+        value = marker_value(m["label"]) or _roman_value(m["value"])
+        if value:
+            return _Label("subsubitem", m["label"], int_to_roman(value, lower=True), m["rest"])
+    if m := _SUBITEM.match(text):
+        return _Label("subitem", m["label"], m["value"], m["rest"])
+    return None
+
+
+def _roman_value(text: str | None) -> int | None:
+    from .normalize.numerals import roman_to_int
+
+    return roman_to_int(text) if text else None
+
+
+# --- splitting -----------------------------------------------------------------
+
+
+def _split_blocks(
+    lines: list[CleanLine], full_width: float, label_pattern: re.Pattern[str]
+) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    last_subitem: str | None = None
+    for line in lines:
+        label = match_label(line.text, label_pattern)
+        if label and label.kind == "subsubitem" and _is_letter_not_roman(label, last_subitem):
+            label = _Label("subitem", label.label, label.label.strip("()（）"), label.rest)
+        if label and label.kind == "subitem":
+            last_subitem = label.value
+        previous = drafts[-1] if drafts else None
+        if previous is None or _starts_block(line, label, previous, full_width):
+            drafts.append(_Draft([line], label))
+        else:
+            previous.lines.append(line)
+    return drafts
+
+
+def _is_letter_not_roman(label: _Label, last_subitem: str | None) -> bool:
+    bare = label.label.strip("()（）")
+    return bare in _ROMAN_OR_LETTER and last_subitem == _ROMAN_OR_LETTER[bare]
+
+
+def _starts_block(
+    line: CleanLine, label: _Label | None, previous: _Draft, full_width: float
+) -> bool:
+    last = previous.lines[-1]
+    if "\t" in line.text or "\t" in last.text:
+        return True  # table rows stand alone
+    if previous.label is not None and previous.label.kind == "label":
+        return True  # the text under a label such as 建议 1
+    if _OPEN_END.search(last.text):
+        return False  # a line cut inside a bracket, a symbol or a word goes on
+    finished = bool(_TERMINAL.search(last.text))
+    short = _width(last.text) < full_width - 2.5
+    baseline = previous.lines[1].indent if len(previous.lines) > 1 else 0.0
+    indented = line.indent > baseline
+    if _COMMA_END.search(last.text):
+        # Preambular paragraphs end with a comma; only indentation tells.
+        return indented
+    if label is not None:
+        return True
+    if not finished:
+        # A title: much shorter than the text, or a single line followed by an
+        # indented one.
+        return _width(last.text) < _TITLE_SHARE * full_width or (
+            len(previous.lines) == 1 and line.indent > last.indent
+        )
+    return short or indented
+
+
+def _width(text: str) -> float:
+    """Display width in full-width characters (ASCII counts half)."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text.strip())
+
+
+def _full_width(lines: list[CleanLine]) -> float:
+    """The width of a full line: the most common width among the wider half."""
+    widths = sorted(round(_width(line.text) * 2) / 2 for line in lines if line.text.strip())
+    if not widths:
+        return 0.0
+    upper = widths[len(widths) // 2 :]
+    counts = Counter(upper)
+    return max(counts, key=lambda width: (counts[width], width))
+
+
+# --- classification ------------------------------------------------------------
+
+
+def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float) -> Block:
+    label = draft.label
+    first, last = draft.lines[0], draft.lines[-1]
+    texts = [line.text for line in draft.lines]
+    if label is not None and label.kind != "label":
+        texts[0] = label.rest
+    text = join_texts(texts)
+    after_label = (
+        index > 0
+        and drafts[index - 1].label is not None
+        and (drafts[index - 1].label.kind == "label")
+    )
+    titled = _title_like(text, draft) and not after_label
+    kind: BlockKind
+    if label is None:
+        kind = "table_row" if "\t" in first.text else ("heading" if titled else "body")
+    elif label.kind in ("chapter", "section"):
+        # Chapter titles may hold commas and wrap; they never end a sentence.
+        headed = len(text) <= _MAX_TITLE and not _TERMINAL.search(text)
+        kind = label.kind if headed and not after_label else "item"
+    elif label.kind == "paragraph":
+        kind = "subheading" if titled else "paragraph"
+    else:
+        kind = label.kind
+    refs = [ref for line in draft.lines for ref in line.footnote_refs]
+    return Block(
+        seq=index + 1,
+        kind=kind,
+        text=text,
+        line_start=first.number,
+        line_end=last.number,
+        page=first.page,
+        indent=first.indent,
+        label=label.label if label else None,
+        label_value=label.value if label else None,
+        footnote_refs=refs,
+    )
+
+
+def _title_like(text: str, draft: _Draft) -> bool:
+    if not text or len(text) > _MAX_TITLE or _TERMINAL.search(text) or _COMMA_END.search(text):
+        return False
+    # A wrapped title has no clause breaks; a sentence missing its full stop does.
+    return len(draft.lines) == 1 or "，" not in text
+
+
+# --- the main paragraph sequence -------------------------------------------------
+
+
+def main_sequence(candidates: list[tuple[int, int, float, int]]) -> set[int]:
+    """Indices of the numbered paragraphs forming the document's main sequence.
+
+    ``candidates`` are (index, number, indent, length) in document order. The
+    main sequence is the longest chain numbered 1, 2, 3 … in document order,
+    allowed to skip a missing number or two at a cost (a paragraph number can
+    be misprinted or lost; the validator reports the gap). Among equally long
+    chains the least indented, then the one with the longer paragraphs, wins:
+    nested lists are indented or made of short items.
+    """
+    best: dict[int, tuple[float, int | None]] = {}
+    by_number: dict[int, list[int]] = {}
+    for position, (_, number, indent, length) in enumerate(candidates):
+        own = _MEMBER - _INDENT_COST * indent + min(length, 400) / 400
+        score: float | None = own - _SKIP_COST * (number - 1) if number <= _MAX_SKIP + 1 else None
+        parent: int | None = None
+        for skipped in range(_MAX_SKIP + 1):
+            for other in by_number.get(number - 1 - skipped, []):
+                option = best[other][0] + own - _SKIP_COST * skipped
+                if score is None or option > score:
+                    score, parent = option, other
+        if score is not None:
+            best[position] = (score, parent)
+            by_number.setdefault(number, []).append(position)
+    if not best:
+        return set()
+    chosen: set[int] = set()
+    cursor: int | None = max(best, key=lambda position: best[position][0])
+    while cursor is not None:
+        chosen.add(candidates[cursor][0])
+        cursor = best[cursor][1]
+    return chosen
+
+
+def _number_main_sequence(blocks: list[Block]) -> None:
+    candidates = [
+        (index, int(block.label_value), block.indent, len(block.text))
+        for index, block in enumerate(blocks)
+        if block.kind == "paragraph" and block.label_value
+    ]
+    chosen = main_sequence(candidates)
+    for index, block in enumerate(blocks):
+        if block.kind != "paragraph":
+            continue
+        if index in chosen:
+            block.number = int(block.label_value or 0)
+        else:
+            block.kind = "item"
+
+
+def _assign_sections(blocks: list[Block]) -> None:
+    chapter = section = subheading = ""
+    heading: str | None = None
+    for block in blocks:
+        if block.kind == "chapter":
+            chapter, section, subheading = block.label_value or "", "", ""
+        elif block.kind == "section":
+            section, subheading = block.label_value or "", ""
+        elif block.kind == "subheading":
+            subheading = block.label_value or ""
+        block.section = ".".join(part for part in (chapter, section, subheading) if part)
+        if block.kind in ("chapter", "section", "subheading", "heading"):
+            heading = block.text
+            block.heading = heading
+        else:
+            block.heading = heading

@@ -277,7 +277,8 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
         result.append(
             CleanLine(
                 number=source.number,
-                text=line.text.strip(),
+                # Tabs separate table cells (an empty first cell continues a row).
+                text=line.text.strip(" \u3000"),
                 page=source.page,
                 indent=indent,
                 page_top=page_top,

@@ -152,6 +152,7 @@ class DocumentMeta:
     distribution_date: date | None = None
     page_count: int | None = None
     line_count: int = 0
+    symbol_source: str = "text"
 
 
 @dataclass(frozen=True, slots=True)

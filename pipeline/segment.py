@@ -47,6 +47,8 @@ _MEMBER = 100.0
 _INDENT_COST = 5.0
 _SKIP_COST = 150.0
 _MAX_SKIP = 2
+# Share of lines at the full width that marks a hard-wrapped text.
+_WRAPPED_SHARE = 0.25
 # The longest title a heading can have, in characters.
 _MAX_TITLE = 80
 
@@ -69,7 +71,8 @@ def segment(lines: list[CleanLine], label_words: tuple[str, ...] = ("建议",)) 
     """Join lines into blocks, classify them and give each its section path."""
     label_pattern = _label_word_pattern(label_words)
     full_width = _full_width(lines)
-    drafts = _split_blocks(lines, full_width, label_pattern)
+    wrapped = _hard_wrapped(lines, full_width)
+    drafts = _split_blocks(lines, full_width, label_pattern, wrapped)
     blocks = [_classify(index, draft, drafts, full_width) for index, draft in enumerate(drafts)]
     _number_main_sequence(blocks)
     _assign_sections(blocks)
@@ -116,7 +119,7 @@ def _roman_value(text: str | None) -> int | None:
 
 
 def _split_blocks(
-    lines: list[CleanLine], full_width: float, label_pattern: re.Pattern[str]
+    lines: list[CleanLine], full_width: float, label_pattern: re.Pattern[str], wrapped: bool
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_subitem: str | None = None
@@ -127,7 +130,7 @@ def _split_blocks(
         if label and label.kind == "subitem":
             last_subitem = label.value
         previous = drafts[-1] if drafts else None
-        if previous is None or _starts_block(line, label, previous, full_width):
+        if previous is None or not wrapped or _starts_block(line, label, previous, full_width):
             drafts.append(_Draft([line], label))
         else:
             previous.lines.append(line)
@@ -172,6 +175,15 @@ def _width(text: str) -> float:
     return sum(0.5 if char.isascii() else 1.0 for char in text.strip())
 
 
+def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:
+    """True when lines were wrapped at a text width (a PDF or text extracted from
+    one); text converted from HTML or Markdown has one paragraph per line."""
+    if not lines:
+        return False
+    near_full = sum(1 for line in lines if abs(_width(line.text) - full_width) <= 1.5)
+    return near_full >= _WRAPPED_SHARE * len(lines)
+
+
 def _full_width(lines: list[CleanLine]) -> float:
     """The width of a full line: the most common width among the wider half."""
     widths = sorted(round(_width(line.text) * 2) / 2 for line in lines if line.text.strip())
@@ -191,7 +203,7 @@ def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float
     texts = [line.text for line in draft.lines]
     if label is not None and label.kind != "label":
         texts[0] = label.rest
-    text = join_texts(texts)
+    text = first.text if "\t" in first.text else join_texts(texts)
     after_label = (
         index > 0
         and drafts[index - 1].label is not None

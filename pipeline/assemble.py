@@ -1,0 +1,130 @@
+"""Assemble per-document results into the output tables and the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import load_catalog
+from .models import Finding
+from .schema import TABLES
+from .store import DocumentResult, load_result
+from .validate import check_sequences, sort_findings, write_report
+from .write import to_arrow, write_datapackage, write_table
+
+RAW_SUFFIXES = (".txt", ".pdf")
+
+
+@dataclass
+class Summary:
+    documents: int = 0
+    failed: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """The documents of the corpus: every .txt and .pdf directly in ``raw/``."""
+    return sorted(
+        path
+        for path in raw_dir.iterdir()
+        if path.is_file() and path.suffix.lower() in RAW_SUFFIXES and not path.name.startswith(".")
+    )
+
+
+def assemble(
+    raw_dir: Path, results: list[DocumentResult], out_dir: Path
+) -> tuple[Summary, list[Finding]]:
+    """Concatenate the results, check them, write tables, data package and report."""
+    catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
+    findings: list[Finding] = list(catalog.findings)
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    documents: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for result in sorted(results, key=lambda r: r.source_file):
+        findings += result.findings
+        status = "failed" if result.failed else "ok"
+        if result.doc_id and result.doc_id in seen:
+            findings.append(
+                Finding(
+                    check="duplicate_document",
+                    severity="error",
+                    doc_id=result.doc_id,
+                    message=(
+                        f"{result.source_file}: same symbol as {seen[result.doc_id]};"
+                        " its rows are left out"
+                    ),
+                    where=result.source_file,
+                )
+            )
+            status = "duplicate"
+        elif not result.failed:
+            if result.doc_id:
+                seen[result.doc_id] = result.source_file
+            for name, rows in result.tables.items():
+                tables[name].extend(rows)
+        documents.append(
+            {
+                "source_file": result.source_file,
+                "doc_id": result.doc_id,
+                "source_sha256": result.source_sha256,
+                "status": status,
+                "rows": {name: len(rows) for name, rows in result.tables.items()},
+            }
+        )
+    findings += check_sequences(tables)
+    findings = sort_findings(findings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for name, table in TABLES.items():
+        arrow = to_arrow(table, tables[name])
+        write_table(arrow, out_dir / f"{name}.parquet")
+        counts[name] = arrow.num_rows
+    sources = [
+        {
+            "path": f"raw/{doc['source_file']}",
+            "doc_id": doc["doc_id"],
+            "sha256": doc["source_sha256"],
+        }
+        for doc in documents
+    ]
+    write_datapackage(out_dir, counts, sources)
+    write_report(out_dir / "validation", findings, documents, counts)
+    summary = Summary(
+        documents=len(documents),
+        failed=sum(1 for doc in documents if doc["status"] != "ok"),
+        rows=counts,
+        findings={
+            s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")
+        },
+    )
+    return summary, findings
+
+
+def load_results(raw_dir: Path, extract_dir: Path) -> list[DocumentResult]:
+    """The intermediate result of every document now in ``raw/``; a document
+    removed from ``raw/`` is left out even if its old result is still there."""
+    results: list[DocumentResult] = []
+    for raw in raw_files(raw_dir):
+        path = extract_dir / f"{raw.name}.json"
+        if not path.exists():
+            results.append(
+                DocumentResult(
+                    source_file=raw.name,
+                    source_sha256=None,
+                    doc_id=None,
+                    findings=[
+                        Finding(
+                            check="ingest",
+                            severity="error",
+                            doc_id=None,
+                            message=f"{raw.name}: not extracted (run `make` or `pipeline build`)",
+                            where=raw.name,
+                        )
+                    ],
+                )
+            )
+            continue
+        results.append(load_result(path))
+    return results

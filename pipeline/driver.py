@@ -1,0 +1,157 @@
+"""The per-document pipeline, top to bottom: read → clean → segment → describe →
+extract → rows. Follow one document from ``raw/`` to a row of Parquet here.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .citations import extract_citations
+from .clean import clean_document
+from .errors import DocumentError
+from .extract import DocContext
+from .metadata import describe, symbol_from_file_name
+from .models import Block, Finding
+from .read import read_document
+from .records import DocumentRow, FootnoteRow, ParagraphRow
+from .segment import segment
+from .store import DocumentResult, rows_of
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document limits, so that one pathological file cannot stall a build."""
+
+    max_pages: int | None = 2000
+    max_seconds: float | None = 300.0
+
+
+def extract_document(
+    path: Path, catalog_row: dict[str, str], limits: Limits | None = None
+) -> DocumentResult:
+    """Run every per-document stage on ``path``; never raises for bad input.
+
+    A document that cannot be read or parsed gives a result with one
+    ``error`` finding and no rows, so the rest of the corpus still builds.
+    """
+    limits = limits or Limits()
+    try:
+        return _extract(path, catalog_row, limits)
+    except DocumentError as exc:
+        return _failure(path, exc.check, exc.reason)
+    except RecursionError:
+        return _failure(path, "parse", "document structure too deeply nested")
+
+
+def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> DocumentResult:
+    started = time.monotonic()
+    # 1. read: lines with page and indentation
+    source = read_document(path, max_pages=limits.max_pages)
+    # 2. clean: page furniture, footnote blocks and markers out of the flow
+    symbol_hint = catalog_row.get("symbol") or symbol_from_file_name(path)[0]
+    clean = clean_document(source, symbol_hint)
+    if not clean.lines:
+        raise DocumentError(path.name, "no body text (only page headers, footers or notes)")
+    # 3. segment: headings and paragraphs
+    blocks = segment(clean.lines)
+    # 4. describe: the documents row
+    meta = describe(clean, blocks, path.name, catalog_row)
+    ctx = DocContext(meta=meta, clean=clean, blocks=blocks)
+    # 5. extract: one list of records per table
+    tables = {
+        "documents": [_document_row(ctx)],
+        "paragraphs": _paragraph_rows(ctx),
+        "footnotes": _footnote_rows(ctx),
+        "citations": extract_citations(ctx),
+    }
+    _check_time(path, started, limits)
+    return DocumentResult(
+        source_file=path.name,
+        source_sha256=source.sha256,
+        doc_id=meta.doc_id,
+        tables={name: rows_of(records) for name, records in tables.items()},
+        findings=ctx.findings,
+    )
+
+
+def _check_time(path: Path, started: float, limits: Limits) -> None:
+    if limits.max_seconds is not None and time.monotonic() - started > limits.max_seconds:
+        raise DocumentError(path.name, f"took longer than the {limits.max_seconds:g} s limit")
+
+
+def _failure(path: Path, check: str, reason: str) -> DocumentResult:
+    return DocumentResult(
+        source_file=path.name,
+        source_sha256=None,
+        doc_id=None,
+        findings=[
+            Finding(
+                check=check,
+                severity="error",
+                doc_id=None,
+                message=f"{path.name}: {reason}",
+                where=path.name,
+            )
+        ],
+    )
+
+
+def _document_row(ctx: DocContext) -> DocumentRow:
+    meta = ctx.meta
+    return DocumentRow(
+        doc_id=meta.doc_id,
+        kind=meta.kind,
+        body=meta.body,
+        body_name=meta.body_name,
+        meeting_number=meta.meeting_number,
+        date_start=meta.date_start,
+        date_end=meta.date_end,
+        venue=meta.venue,
+        language=meta.language,
+        title=meta.title,
+        source_file=meta.source_file,
+        source_sha256=meta.source_sha256,
+        source_format=meta.source_format,
+        distribution_date=meta.distribution_date,
+        page_count=meta.page_count,
+        line_count=meta.line_count,
+        symbol_source=meta.symbol_source,
+    )
+
+
+def _paragraph_rows(ctx: DocContext) -> list[ParagraphRow]:
+    return [_paragraph_row(ctx.doc_id, block) for block in ctx.blocks]
+
+
+def _paragraph_row(doc_id: str, block: Block) -> ParagraphRow:
+    return ParagraphRow(
+        doc_id=doc_id,
+        seq=block.seq,
+        kind=block.kind,
+        section=block.section,
+        number=block.number,
+        label=block.label,
+        text=block.text,
+        footnote_refs=list(block.footnote_refs),
+        heading=block.heading,
+        line_start=block.line_start,
+        line_end=block.line_end,
+        page=block.page,
+    )
+
+
+def _footnote_rows(ctx: DocContext) -> list[FootnoteRow]:
+    return [
+        FootnoteRow(
+            doc_id=ctx.doc_id,
+            number=footnote.number,
+            marker=footnote.marker,
+            text=footnote.text,
+            line_start=footnote.line_start,
+            line_end=footnote.line_end,
+            page=footnote.page,
+        )
+        for footnote in ctx.clean.footnotes
+    ]

@@ -1,0 +1,254 @@
+"""Document metadata: symbol, kind, issuing body, meeting, dates, venue, title.
+
+What the text states wins over a guess from the file name; the catalog wins
+over both. Vocabularies (bodies, kinds, venues) are data files.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .models import Block, CleanDocument, DocumentMeta
+from .normalize.dates import DateRange, find_date_ranges
+from .normalize.numerals import chinese_to_int
+from .normalize.symbols import is_symbol, normalize_symbol
+
+DATA = Path(__file__).parent / "data"
+
+_MEETING = re.compile(r"第\s*(?P<n>[0-9０-９]+|[〇零一二三四五六七八九十百两]+)\s*(?:届|次)\s*会议")
+_VENUE_AFTER_DATE = re.compile(r"^\s*[，,、]\s*(?P<venue>[^\s，,。；]{2,12})\s*$")
+_VENUE_HELD = re.compile(r"(?:在|于)\s*(?P<venue>[^\s，,。；在于]{2,8}?)\s*举行")
+_ENGLISH_DATE = re.compile(
+    r"^\s*(?P<day>\d{1,2})\s+(?P<month>January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\s+(?P<year>\d{4})\s*$"
+)
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_LANGUAGE_SUFFIX = re.compile(r"\.(?P<lang>[a-z]{2})$")
+# How far into a document its front matter (title, date line) may reach.
+_FRONT_BLOCKS = 12
+
+
+@dataclass(frozen=True)
+class Body:
+    code: str
+    symbol_prefix: str
+    names: tuple[str, ...]
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    pattern: re.Pattern[str] | None
+    description: str
+
+
+@functools.cache
+def bodies() -> tuple[Body, ...]:
+    with (DATA / "bodies.csv").open(encoding="utf-8") as handle:
+        return tuple(
+            Body(
+                row["code"], row["symbol_prefix"], tuple(row["name_zh"].split("|")), row["name_en"]
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+@functools.cache
+def kinds() -> tuple[Kind, ...]:
+    with (DATA / "kinds.csv").open(encoding="utf-8") as handle:
+        return tuple(
+            Kind(
+                row["kind"],
+                re.compile(row["title_pattern"]) if row["title_pattern"] else None,
+                row["description"],
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+@functools.cache
+def known_venues() -> tuple[str, ...]:
+    lines = (DATA / "venues.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def symbol_from_file_name(path: Path) -> tuple[str, str | None]:
+    """``CTOC_COP_WG.7_2017_5.zh.txt`` → (``CTOC/COP/WG.7/2017/5``, ``zh``)."""
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    language = None
+    if match := _LANGUAGE_SUFFIX.search(stem):
+        language = match["lang"]
+        stem = stem[: match.start()]
+    return stem.replace("_", "/"), language
+
+
+def describe(
+    clean: CleanDocument,
+    blocks: list[Block],
+    source_file: str,
+    catalog: dict[str, str],
+) -> DocumentMeta:
+    """Build the ``documents`` row of one document."""
+    source = clean.source
+    file_symbol, file_language = symbol_from_file_name(source.path)
+    text_symbol = _symbol_in_text(clean)
+    if catalog.get("symbol"):
+        doc_id, symbol_source = normalize_symbol(catalog["symbol"]), "catalog"
+    elif text_symbol:
+        doc_id, symbol_source = text_symbol, "text"
+    else:
+        doc_id, symbol_source = file_symbol, "file_name"
+    front = _front_blocks(blocks)
+    title, kind = _title_and_kind(front)
+    body = _body_for(doc_id)
+    meeting_dates, venue = _meeting_dates_and_venue(front, blocks)
+    meta = DocumentMeta(
+        doc_id=doc_id,
+        kind=catalog.get("kind") or kind,
+        body=catalog.get("body") or (body.code if body else None),
+        body_name=_body_name(body, blocks),
+        meeting_number=_meeting_number(blocks, meeting_dates),
+        date_start=meeting_dates.start if meeting_dates else None,
+        date_end=meeting_dates.end if meeting_dates else None,
+        venue=venue,
+        language=catalog.get("language") or file_language or "zh",
+        title=catalog.get("title") or title,
+        source_file=source_file,
+        source_sha256=source.sha256,
+        source_format=source.source_format,
+        distribution_date=_distribution_date(clean, catalog),
+        page_count=source.page_count,
+        line_count=len(source.lines),
+        symbol_source=symbol_source,
+    )
+    if catalog.get("meeting_number"):
+        meta.meeting_number = int(catalog["meeting_number"])
+    if catalog.get("venue"):
+        meta.venue = catalog["venue"]
+    return meta
+
+
+def _symbol_in_text(clean: CleanDocument) -> str | None:
+    """The document's own symbol: a lone symbol line of the masthead or header."""
+    for removed in clean.removed:
+        if removed.reason in ("page header", "masthead"):
+            candidate = normalize_symbol(removed.text.strip())
+            if is_symbol(candidate):
+                return candidate
+    for line in clean.source.lines[:15]:
+        candidate = normalize_symbol(line.text.strip())
+        if candidate and " " not in line.text.strip() and is_symbol(candidate):
+            return candidate
+    return None
+
+
+def _front_blocks(blocks: list[Block]) -> list[Block]:
+    front: list[Block] = []
+    for block in blocks[:_FRONT_BLOCKS]:
+        if block.kind in ("paragraph", "chapter", "section"):
+            break
+        front.append(block)
+    return front
+
+
+def _title_and_kind(front: list[Block]) -> tuple[str | None, str]:
+    headings = [b for b in front if b.kind == "heading"]
+    for kind in kinds():
+        if kind.pattern is None:
+            continue
+        for block in headings:
+            if kind.pattern.search(block.text):
+                return block.text, kind.kind
+    return (headings[0].text if headings else None), "document"
+
+
+def _body_for(doc_id: str) -> Body | None:
+    matching = [b for b in bodies() if doc_id.startswith(b.symbol_prefix + "/")]
+    return max(matching, key=lambda b: len(b.symbol_prefix)) if matching else None
+
+
+def _body_name(body: Body | None, blocks: list[Block]) -> str | None:
+    if body is None:
+        return None
+    for block in blocks:
+        for name in body.names:
+            if name in block.text:
+                return name
+    return None
+
+
+def _meeting_dates_and_venue(
+    front: list[Block], blocks: list[Block]
+) -> tuple[DateRange | None, str | None]:
+    """The meeting's dates: the date line or title of the front matter, else
+    the first date range said to be when a meeting was held (举行)."""
+    for block in front:
+        ranges = find_date_ranges(block.text)
+        if ranges:
+            first = ranges[0]
+            after = block.text[first.span[1] :]
+            venue_match = _VENUE_AFTER_DATE.match(after) or _VENUE_HELD.search(block.text)
+            venue = venue_match["venue"] if venue_match else _known_venue_in(block.text)
+            return first, venue
+    for block in blocks:
+        for found in find_date_ranges(block.text):
+            tail = block.text[found.span[1] : found.span[1] + 30]
+            if held := _VENUE_HELD.search(tail):
+                return found, held["venue"]
+    return None, None
+
+
+def _known_venue_in(text: str) -> str | None:
+    return next((venue for venue in known_venues() if venue in text), None)
+
+
+def _meeting_number(blocks: list[Block], dates: DateRange | None) -> int | None:
+    """The session number stated with the meeting's own dates, else the first."""
+    first: int | None = None
+    for block in blocks:
+        for sentence in re.split(r"(?<=[。；])", block.text):
+            numbers = [_number(m["n"]) for m in _MEETING.finditer(sentence)]
+            numbers = [n for n in numbers if n]
+            if not numbers:
+                continue
+            if first is None:
+                first = numbers[0]
+            if dates and any(
+                found.start == dates.start and found.end == dates.end
+                for found in find_date_ranges(sentence)
+            ):
+                return numbers[0]
+    return first
+
+
+def _number(text: str) -> int | None:
+    return chinese_to_int(text)
+
+
+def _distribution_date(clean: CleanDocument, catalog: dict[str, str]) -> date | None:
+    if catalog.get("distribution_date"):
+        return date.fromisoformat(catalog["distribution_date"])
+    for removed in clean.removed:
+        if removed.reason == "masthead" and (match := _ENGLISH_DATE.match(removed.text)):
+            month = _MONTHS.index(match["month"]) + 1
+            return date(int(match["year"]), month, int(match["day"]))
+    return None

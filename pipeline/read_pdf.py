@@ -1,0 +1,421 @@
+"""Read a PDF into numbered source lines from the positions of its characters.
+
+Both engines only collect characters with their origin, advance width and font
+size; grouping into lines, spacing and indentation are computed here, once, so
+that the two engines give the same lines for the same file. There is no layout
+analysis: pdfminer's (behind pdfplumber's ``extract_text``) is slow and splits
+Chinese text with spurious spaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import statistics
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from .models import SourceDocument, SourceLine
+
+if TYPE_CHECKING:
+    import pypdfium2
+
+Engine = Literal["pdfium", "pdfplumber"]
+
+# Two characters sit on one line when their baselines differ by at most this
+# share of the font size: superscript footnote markers stay on their line, the
+# next line (at least ~1.2 em below) does not join.
+_LINE_TOLERANCE = 0.4
+# A horizontal gap wider than this share of the font size reads as a space.
+# Adjacent Chinese characters have no gap at all, so they are never split.
+_SPACE_GAP = 1 / 3
+# The same character drawn again this close (in em) is a fake-bold overprint.
+_OVERPRINT = 0.15
+# Lines whose x0 differ by less than this (points) start at the same margin.
+_SAME_X = 0.5
+# Where to look for the PDF header and the end-of-file marker (bytes).
+_HEAD_BYTES = 1024
+_TAIL_BYTES = 8192
+# Code points that may be pdfium's generated spacing rather than drawn text.
+_WHITESPACE = frozenset(ord(char) for char in " \u00a0\u3000")
+# Line positions are rounded so that float noise of an engine cannot change them.
+_ROUND = 2
+
+
+class PdfReadError(ValueError):
+    """A PDF that cannot be read; the message is one line: ``<file>: <reason>``."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        # Engine messages may span lines; the report wants exactly one.
+        self.reason = " ".join(reason.split())
+        super().__init__(f"{source}: {self.reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Char:
+    """One character as drawn: origin, advance and size in points.
+
+    ``baseline`` is measured downward from the page top, so that sorting by it
+    gives reading order.
+    """
+
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+
+    @property
+    def is_space(self) -> bool:
+        return self.text.isspace()
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    height: float
+    chars: list[_Char]
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    x0: float
+    top: float
+    indent: float = 0.0
+
+
+def read_pdf(
+    path: Path,
+    engine: Engine = "pdfium",
+    *,
+    max_pages: int | None = None,
+) -> SourceDocument:
+    """Read ``path`` page by page into :class:`SourceLine` records.
+
+    Raise :class:`PdfReadError` for a file that is not a PDF, is truncated or
+    corrupt, needs a password, has more than ``max_pages`` pages, or has no text
+    layer at all (a scan, which needs OCR).
+    """
+    path = Path(path)
+    name = path.name
+    extract = _ENGINES.get(engine)
+    if extract is None:
+        raise ValueError(f"unknown PDF engine {engine!r}; use 'pdfium' or 'pdfplumber'")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PdfReadError(name, f"cannot read file ({exc.strerror or exc})") from exc
+    _check_container(data, name)
+    pages = extract(data, name, max_pages)
+    if not pages:
+        raise PdfReadError(name, "PDF has no pages")
+    if not any(not char.is_space for page in pages for char in page.chars):
+        raise PdfReadError(
+            name, f"no text layer on any of its {len(pages)} pages (scanned?); it needs OCR"
+        )
+    lines: list[SourceLine] = []
+    for page in pages:
+        for line in _page_lines(page.chars):
+            lines.append(
+                SourceLine(
+                    number=len(lines) + 1,
+                    text=line.text,
+                    page=page.number,
+                    indent=line.indent,
+                    top=line.top,
+                    page_height=round(page.height, _ROUND),
+                )
+            )
+    return SourceDocument(
+        path=path,
+        source_format="pdf",
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding="pdf",
+        lines=lines,
+        page_count=len(pages),
+    )
+
+
+def _check_container(data: bytes, name: str) -> None:
+    """Refuse files that are not PDFs or lost their end before any engine sees them.
+
+    pdfium silently repairs a PDF cut short (it rebuilds the cross-reference
+    table from what is left), so truncation is checked here: every complete
+    PDF ends with an ``%%EOF`` marker.
+    """
+    if not data:
+        raise PdfReadError(name, "empty file")
+    if b"%PDF-" not in data[:_HEAD_BYTES]:
+        raise PdfReadError(name, "not a PDF file (no %PDF- header)")
+    if b"%%EOF" not in data[-_TAIL_BYTES:]:
+        raise PdfReadError(name, "truncated PDF (no %%EOF marker at the end)")
+
+
+def _check_page_count(name: str, count: int, max_pages: int | None) -> None:
+    if max_pages is not None and count > max_pages:
+        raise PdfReadError(name, f"{count} pages, more than the limit max_pages={max_pages}")
+
+
+# --- engines -----------------------------------------------------------------
+
+
+def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
+    """Characters of every page through pypdfium2's text page API."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        # pdfium's FPDF_ERR_PASSWORD: encrypted with a user password.
+        if getattr(exc, "err_code", None) == 4:
+            raise PdfReadError(name, "encrypted PDF (password required)") from exc
+        raise PdfReadError(name, f"corrupt PDF ({exc})") from exc
+    try:
+        count = len(document)
+        _check_page_count(name, count, max_pages)
+        pages = []
+        for index in range(count):
+            try:
+                page = document[index]
+            except pdfium.PdfiumError as exc:
+                raise PdfReadError(name, f"corrupt PDF (page {index + 1}: {exc})") from exc
+            try:
+                pages.append(_pdfium_page(page, index + 1))
+            finally:
+                page.close()
+        return pages
+    finally:
+        document.close()
+
+
+def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
+    """One page's characters, read through pdfium's raw text API."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    _left, _bottom, _right, crop_top = page.get_cropbox()
+    textpage = page.get_textpage()
+    try:
+        handle = textpage.raw
+        x = ctypes.c_double()
+        y = ctypes.c_double()
+        matrix = raw.FS_MATRIX()
+        width = ctypes.c_float()
+        # Advance widths per (font, code); a font handle is only trusted
+        # within its page, as pdfium may free and reuse it afterwards.
+        widths: dict[tuple[int, int], float] = {}
+        # Font, size and scale belong to the text object, and a text object's
+        # characters come one after another: look them up once per object.
+        current = None
+        font = None
+        font_key = 0
+        size = em_width = 0.0
+        chars: list[_Char] = []
+        for index in range(raw.FPDFText_CountChars(handle)):
+            code = raw.FPDFText_GetUnicode(handle, index)
+            # Generated characters are pdfium's own guesses (spaces, line ends).
+            if code < 32 or (code in _WHITESPACE and raw.FPDFText_IsGenerated(handle, index)):
+                continue
+            text_object = raw.FPDFText_GetTextObject(handle, index)
+            object_key = ctypes.cast(text_object, ctypes.c_void_p).value
+            if object_key != current:
+                current = object_key
+                raw.FPDFText_GetMatrix(handle, index, matrix)
+                # The font size is the Tf operand; the matrix carries any
+                # scaling of the text or the page (Word writes Tf 1, scales by Tm).
+                font_size = raw.FPDFText_GetFontSize(handle, index)
+                size = font_size * math.hypot(matrix.c, matrix.d)
+                em_width = font_size * math.hypot(matrix.a, matrix.b)
+                font = raw.FPDFTextObj_GetFont(text_object)
+                font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            raw.FPDFText_GetCharOrigin(handle, index, x, y)
+            per_mille = widths.get((font_key, code))
+            if per_mille is None:
+                # The advance width from the font's widths (the /W array), as
+                # pdfminer has it; the loose char box also covers the ink.
+                if raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width):
+                    per_mille = width.value
+                else:
+                    left, _b, right, _t = textpage.get_charbox(index, loose=True)
+                    per_mille = (right - left) * 1000.0 / em_width if em_width else 0.0
+                widths[font_key, code] = per_mille
+            chars.append(
+                _Char(
+                    text=chr(code),
+                    x0=x.value,
+                    x1=x.value + per_mille / 1000.0 * em_width,
+                    baseline=crop_top - y.value,
+                    size=size,
+                )
+            )
+        return _Page(number=number, height=page.get_height(), chars=chars)
+    finally:
+        textpage.close()
+
+
+def _pdfplumber_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
+    """Characters of every page from pdfplumber's ``page.chars`` (no ``extract_text``)."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        raise _pdfminer_error(name, exc) from exc
+    with pdf:
+        try:
+            count = len(pdf.pages)
+        except PdfminerException as exc:
+            raise _pdfminer_error(name, exc) from exc
+        _check_page_count(name, count, max_pages)
+        pages = []
+        for page in pdf.pages:
+            try:
+                raw_chars = page.chars
+            except PdfminerException as exc:
+                raise _pdfminer_error(name, exc, page.page_number) from exc
+            chars = []
+            for char in raw_chars:
+                text = char["text"]
+                if not text or (len(text) == 1 and ord(text) < 32):
+                    continue
+                # The text matrix gives the origin; y is measured up from the
+                # page bottom there.
+                origin_y = char["matrix"][5]
+                chars.append(
+                    _Char(
+                        text=text,
+                        x0=char["x0"],
+                        x1=char["x1"],
+                        baseline=page.height - origin_y,
+                        size=char["size"],
+                    )
+                )
+            pages.append(_Page(number=page.page_number, height=page.height, chars=chars))
+            # Parsed layout objects are not needed again; free them as we go.
+            page.close()
+        return pages
+
+
+def _pdfminer_error(name: str, exc: Exception, page: int | None = None) -> PdfReadError:
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    kind = type(cause).__name__
+    if kind == "PDFPasswordIncorrect":
+        return PdfReadError(name, "encrypted PDF (password required)")
+    if kind == "PDFEncryptionError":
+        return PdfReadError(name, f"encrypted PDF (unsupported encryption: {cause})")
+    where = f"page {page}: " if page is not None else ""
+    return PdfReadError(name, f"corrupt PDF ({where}{kind}: {cause})")
+
+
+_ENGINES: dict[str, Callable[[bytes, str, int | None], list[_Page]]] = {
+    "pdfium": _pdfium_pages,
+    "pdfplumber": _pdfplumber_pages,
+}
+
+
+# --- characters into lines -----------------------------------------------------
+
+
+def _page_lines(chars: list[_Char]) -> list[_Line]:
+    """Group a page's characters into lines, top to bottom, with their indent.
+
+    The indent is (x0 - left margin) / the median width of the page's
+    full-width characters, rounded to 0.5.
+    """
+    groups = _group_lines(chars)
+    lines = [line for line in (_build_line(group) for group in groups) if line is not None]
+    if not lines:
+        return []
+    margin = _left_margin(lines)
+    unit = _char_width(chars)
+    for line in lines:
+        line.indent = round((line.x0 - margin) / unit * 2) / 2
+    return lines
+
+
+def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Cluster characters whose baselines lie within the line tolerance."""
+    ordered = sorted(chars, key=lambda char: (char.baseline, char.x0))
+    groups: list[list[_Char]] = []
+    anchor = 0.0
+    anchor_size = 0.0
+    for char in ordered:
+        if groups and char.baseline - anchor <= _LINE_TOLERANCE * max(anchor_size, char.size):
+            groups[-1].append(char)
+            # The largest character sets the line's baseline: a raised
+            # footnote marker met first must not pull the line up.
+            if char.size > anchor_size:
+                anchor, anchor_size = char.baseline, char.size
+        else:
+            groups.append([char])
+            anchor, anchor_size = char.baseline, char.size
+    return groups
+
+
+def _build_line(group: list[_Char]) -> _Line | None:
+    """The line's text left to right, one space per space glyph or wide gap."""
+    ordered = sorted(group, key=lambda char: char.x0)
+    parts: list[str] = []
+    previous: _Char | None = None
+    spaced = False
+    for char in ordered:
+        if char.is_space:
+            # A drawn space counts even when narrower than the gap rule's
+            # threshold: Latin fonts (and STSong) have spaces of ~0.2-0.25 em.
+            spaced = previous is not None
+            continue
+        if previous is not None:
+            if (
+                char.text == previous.text
+                and abs(char.x0 - previous.x0) < _OVERPRINT * char.size
+                and not spaced
+            ):
+                continue
+            gap = char.x0 - previous.x1
+            if spaced or gap > _SPACE_GAP * (previous.size + char.size) / 2:
+                parts.append(" ")
+        parts.append(char.text)
+        previous = char
+        spaced = False
+    text = "".join(parts).rstrip()
+    if not text:
+        return None
+    first = next(char for char in ordered if not char.is_space)
+    top = min(char.baseline - char.size for char in group if not char.is_space)
+    return _Line(text=text, x0=round(first.x0, _ROUND), top=round(top, _ROUND))
+
+
+def _left_margin(lines: list[_Line]) -> float:
+    """The page's text margin: the smallest x0, unless one stray line sets it.
+
+    A single line alone at the leftmost position that is also the first or
+    last line of the page (a page number, a side note in the top or bottom
+    margin) is left out; a leftmost line in the middle of the page is body
+    text, and two lines agreeing on a position confirm it.
+    """
+    leftmost = min(line.x0 for line in lines)
+    at_margin = [index for index, line in enumerate(lines) if line.x0 - leftmost < _SAME_X]
+    if len(lines) > 2 and len(at_margin) == 1 and at_margin[0] in (0, len(lines) - 1):
+        return min(line.x0 for index, line in enumerate(lines) if index != at_margin[0])
+    return leftmost
+
+
+def _char_width(chars: list[_Char]) -> float:
+    """Median advance of the page's full-width characters, the unit of indent."""
+    widths = [
+        char.x1 - char.x0
+        for char in chars
+        if char.x1 > char.x0 and unicodedata.east_asian_width(char.text[0]) in ("W", "F")
+    ]
+    if not widths:
+        # No Chinese on the page: one em of the body font stands in.
+        widths = [char.size for char in chars if char.size > 0] or [10.0]
+    return round(statistics.median(widths), _ROUND)

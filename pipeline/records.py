@@ -1,0 +1,179 @@
+"""One typed record per output row; field names and order match ``schema.py``.
+
+``tests/test_schema.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+
+@dataclass(slots=True)
+class DocumentRow:
+    doc_id: str
+    kind: str
+    body: str | None
+    body_name: str | None
+    meeting_number: int | None
+    date_start: date | None
+    date_end: date | None
+    venue: str | None
+    language: str
+    title: str | None
+    source_file: str
+    source_sha256: str
+    source_format: str
+    distribution_date: date | None
+    page_count: int | None
+    line_count: int | None
+    symbol_source: str | None
+
+
+@dataclass(slots=True)
+class ParagraphRow:
+    doc_id: str
+    seq: int
+    kind: str
+    section: str
+    number: int | None
+    label: str | None
+    text: str
+    footnote_refs: list[int]
+    heading: str | None
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class FootnoteRow:
+    doc_id: str
+    number: int | None
+    marker: str
+    text: str
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class CitationRow:
+    doc_id: str
+    cited_symbol: str
+    seq: int | None
+    footnote: str | None
+    context: str
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class RecommendationRow:
+    rec_id: str
+    doc_id: str
+    number: int
+    group: str | None
+    group_title: str | None
+    topic_title: str | None
+    text: str
+    paragraph_number: int | None
+    seq: int
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class AgendaItemRow:
+    doc_id: str
+    agenda: str
+    item: str
+    number: int | None
+    sub: str | None
+    title: str
+    documents: list[str]
+    seq: int
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class ScheduleRow:
+    doc_id: str
+    date: date | None
+    time_start: time | None
+    time_end: time | None
+    items: list[str]
+    title: str
+    continued: bool
+    seq: int | None
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class ParticipantRow:
+    doc_id: str
+    name: str
+    iso3: str | None
+    entity_type: str
+    category: str | None
+    role: str
+    person: str | None
+    agenda_item: str | None
+    paragraph_number: int | None
+    seq: int
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class ResolutionParagraphRow:
+    doc_id: str
+    instrument: str
+    instrument_number: str
+    instrument_title: str | None
+    part: str
+    ref: str
+    text: str
+    footnote_refs: list[int] = field(default_factory=list)
+    seq: int = 0
+    line_start: int = 0
+    line_end: int = 0
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class IndexEntryRow:
+    doc_id: str
+    topic: str
+    topic_main: str
+    subtopic: str | None
+    report_symbol: str
+    report_ref: str
+    location_raw: str | None
+    location: str | None
+    rec_id: str | None
+    topic_basis: str
+    line_start: int
+    line_end: int
+    page: int | None
+
+
+ROW_TYPES: dict[str, type] = {
+    "documents": DocumentRow,
+    "paragraphs": ParagraphRow,
+    "footnotes": FootnoteRow,
+    "citations": CitationRow,
+    "recommendations": RecommendationRow,
+    "agenda_items": AgendaItemRow,
+    "schedule": ScheduleRow,
+    "participants": ParticipantRow,
+    "resolution_paragraphs": ResolutionParagraphRow,
+    "index_entries": IndexEntryRow,
+}

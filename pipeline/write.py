@@ -1,0 +1,85 @@
+"""Write tables as Parquet, atomically, with explicit schemas and stable order."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import SCHEMA_VERSION, TABLES, Table
+from .store import write_atomic
+
+
+def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order."""
+    columns = {
+        column.name: [_coerce(row.get(column.name), column.type) for row in rows]
+        for column in table.columns
+    }
+    arrow = pa.Table.from_pydict(columns, schema=table.schema)
+    if arrow.num_rows and table.order:
+        arrow = arrow.sort_by([(name, "ascending") for name in table.order])
+    return arrow
+
+
+def write_table(arrow: pa.Table, path: Path) -> str:
+    """Write ``arrow`` to ``path`` atomically; return the file's SHA-256."""
+    buffer = io.BytesIO()
+    pq.write_table(arrow, buffer, compression="zstd", write_statistics=True)
+    data = buffer.getvalue()
+    write_atomic(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_datapackage(
+    out_dir: Path,
+    counts: dict[str, int],
+    sources: list[dict[str, Any]],
+) -> None:
+    """``datapackage.json``: tables, schemas, row counts and source hashes."""
+    package = {
+        "profile": "tabular-data-package",
+        "name": "untoc-documents-zh",
+        "schema_version": SCHEMA_VERSION,
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.parquet",
+                "format": "parquet",
+                "description": table.description,
+                "rows": counts.get(name, 0),
+                "primaryKey": list(table.key),
+                "schema": {
+                    "fields": [
+                        {
+                            "name": column.name,
+                            "type": str(column.type),
+                            "description": column.description,
+                            "nullable": column.nullable,
+                        }
+                        for column in table.columns
+                    ]
+                },
+            }
+            for name, table in TABLES.items()
+        ],
+        "sources": sources,
+    }
+    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(out_dir / "datapackage.json", text.encode("utf-8"))
+
+
+def _coerce(value: Any, kind: pa.DataType) -> Any:
+    if value is None:
+        return None
+    if pa.types.is_date32(kind) and isinstance(value, str):
+        return date.fromisoformat(value)
+    if pa.types.is_time32(kind) and isinstance(value, str):
+        return time.fromisoformat(value)
+    return value

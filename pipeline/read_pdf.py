@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import math
 import statistics
 import unicodedata
@@ -22,6 +23,8 @@ from typing import TYPE_CHECKING, Literal
 from .models import SourceDocument, SourceLine
 
 if TYPE_CHECKING:
+    import pdfplumber
+    import pdfplumber.page
     import pypdfium2
 
 Engine = Literal["pdfium", "pdfplumber"]
@@ -37,6 +40,9 @@ _SPACE_GAP = 1 / 3
 _OVERPRINT = 0.15
 # Lines whose x0 differ by less than this (points) start at the same margin.
 _SAME_X = 0.5
+# A first or last line this many median line spacings away from the rest of
+# the page sits in the top or bottom margin.
+_STRAY_GAP = 1.5
 # Where to look for the PDF header and the end-of-file marker (bytes).
 _HEAD_BYTES = 1024
 _TAIL_BYTES = 8192
@@ -166,7 +172,13 @@ def _check_page_count(name: str, count: int, max_pages: int | None) -> None:
 
 
 def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
-    """Characters of every page through pypdfium2's text page API."""
+    """Characters of every page through pypdfium2's text page API.
+
+    pdfium leaves out of its text page any text object whose glyphs it cannot
+    measure (a font neither embedded nor installed, typically Chinese, drawn
+    one character per object). Such a page is read through pdfplumber instead,
+    which needs no glyphs: text must not vanish silently.
+    """
     import pypdfium2 as pdfium
 
     try:
@@ -176,6 +188,7 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
         if getattr(exc, "err_code", None) == 4:
             raise PdfReadError(name, "encrypted PDF (password required)") from exc
         raise PdfReadError(name, f"corrupt PDF ({exc})") from exc
+    fallback = _PdfplumberFallback(data, name)
     try:
         count = len(document)
         _check_page_count(name, count, max_pages)
@@ -186,12 +199,67 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
             except pdfium.PdfiumError as exc:
                 raise PdfReadError(name, f"corrupt PDF (page {index + 1}: {exc})") from exc
             try:
-                pages.append(_pdfium_page(page, index + 1))
+                if _pdfium_drops_text(page):
+                    pages.append(fallback.page(index))
+                else:
+                    pages.append(_pdfium_page(page, index + 1))
             finally:
                 page.close()
         return pages
     finally:
+        fallback.close()
         document.close()
+
+
+def _pdfium_drops_text(page: pypdfium2.PdfPage) -> bool:
+    """True when a text object has no width: pdfium's text page skips those."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    # Raw calls rather than pypdfium2's object wrappers: this runs on every
+    # page, and Word writes hundreds of text objects per page.
+    pending = [
+        raw.FPDFPage_GetObject(page.raw, index)
+        for index in range(raw.FPDFPage_CountObjects(page.raw))
+    ]
+    while pending:
+        page_object = pending.pop()
+        kind = raw.FPDFPageObj_GetType(page_object)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            pending.extend(
+                raw.FPDFFormObj_GetObject(page_object, index)
+                for index in range(raw.FPDFFormObj_CountObjects(page_object))
+            )
+        elif kind == raw.FPDF_PAGEOBJ_TEXT:
+            raw.FPDFPageObj_GetBounds(page_object, left, bottom, right, top)
+            if right.value - left.value < 0.01:
+                return True
+    return False
+
+
+class _PdfplumberFallback:
+    """pdfplumber opened on first need, for the pages pdfium cannot read."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self._data = data
+        self._name = name
+        self._pdf: pdfplumber.PDF | None = None
+
+    def page(self, index: int) -> _Page:
+        from pdfplumber.utils.exceptions import PdfminerException
+
+        if self._pdf is None:
+            self._pdf = _open_pdfplumber(self._data, self._name)
+        try:
+            return _pdfplumber_page(self._pdf.pages[index])
+        except PdfminerException as exc:
+            raise _pdfminer_error(self._name, exc, index + 1) from exc
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
 
 
 def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
@@ -213,7 +281,7 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
         widths: dict[tuple[int, int], float] = {}
         # Font, size and scale belong to the text object, and a text object's
         # characters come one after another: look them up once per object.
-        current = None
+        current: int | None = -1
         font = None
         font_key = 0
         size = em_width = 0.0
@@ -262,14 +330,9 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
 
 def _pdfplumber_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     """Characters of every page from pdfplumber's ``page.chars`` (no ``extract_text``)."""
-    import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        raise _pdfminer_error(name, exc) from exc
-    with pdf:
+    with _open_pdfplumber(data, name) as pdf:
         try:
             count = len(pdf.pages)
         except PdfminerException as exc:
@@ -278,30 +341,43 @@ def _pdfplumber_pages(data: bytes, name: str, max_pages: int | None) -> list[_Pa
         pages = []
         for page in pdf.pages:
             try:
-                raw_chars = page.chars
+                pages.append(_pdfplumber_page(page))
             except PdfminerException as exc:
                 raise _pdfminer_error(name, exc, page.page_number) from exc
-            chars = []
-            for char in raw_chars:
-                text = char["text"]
-                if not text or (len(text) == 1 and ord(text) < 32):
-                    continue
-                # The text matrix gives the origin; y is measured up from the
-                # page bottom there.
-                origin_y = char["matrix"][5]
-                chars.append(
-                    _Char(
-                        text=text,
-                        x0=char["x0"],
-                        x1=char["x1"],
-                        baseline=page.height - origin_y,
-                        size=char["size"],
-                    )
-                )
-            pages.append(_Page(number=page.page_number, height=page.height, chars=chars))
-            # Parsed layout objects are not needed again; free them as we go.
-            page.close()
         return pages
+
+
+def _open_pdfplumber(data: bytes, name: str) -> pdfplumber.PDF:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        raise _pdfminer_error(name, exc) from exc
+
+
+def _pdfplumber_page(page: pdfplumber.page.Page) -> _Page:
+    chars = []
+    for char in page.chars:
+        text = char["text"]
+        if not text or (len(text) == 1 and ord(text) < 32):
+            continue
+        # The text matrix gives the origin; its y is measured up from the
+        # page bottom.
+        origin_y = char["matrix"][5]
+        chars.append(
+            _Char(
+                text=text,
+                x0=char["x0"],
+                x1=char["x1"],
+                baseline=page.height - origin_y,
+                size=char["size"],
+            )
+        )
+    # Parsed layout objects are not needed again; free them as we go.
+    page.close()
+    return _Page(number=page.page_number, height=page.height, chars=chars)
 
 
 def _pdfminer_error(name: str, exc: Exception, page: int | None = None) -> PdfReadError:
@@ -396,15 +472,18 @@ def _build_line(group: list[_Char]) -> _Line | None:
 def _left_margin(lines: list[_Line]) -> float:
     """The page's text margin: the smallest x0, unless one stray line sets it.
 
-    A single line alone at the leftmost position that is also the first or
-    last line of the page (a page number, a side note in the top or bottom
-    margin) is left out; a leftmost line in the middle of the page is body
-    text, and two lines agreeing on a position confirm it.
+    A line alone at the leftmost position is left out when it is the first or
+    last line of the page and stands apart from its neighbour (a page number
+    or side note in the top or bottom margin). A leftmost heading followed by
+    indented lines at the usual spacing is body text and sets the margin.
     """
     leftmost = min(line.x0 for line in lines)
     at_margin = [index for index, line in enumerate(lines) if line.x0 - leftmost < _SAME_X]
     if len(lines) > 2 and len(at_margin) == 1 and at_margin[0] in (0, len(lines) - 1):
-        return min(line.x0 for index, line in enumerate(lines) if index != at_margin[0])
+        gaps = [below.top - above.top for above, below in itertools.pairwise(lines)]
+        apart = gaps[0] if at_margin[0] == 0 else gaps[-1]
+        if apart > _STRAY_GAP * statistics.median(gaps):
+            return min(line.x0 for index, line in enumerate(lines) if index != at_margin[0])
     return leftmost
 
 

@@ -97,9 +97,9 @@ def format_ref(ref: Ref) -> str:
 # Levels of a printed reference, most significant first.
 _CHAPTER, _SECTION, _PARAGRAPH, _SUB, _SUBSUB = range(5)
 
-# Chapters run I..XX in practice; a Roman numeral made of I, V, X only (up to 39)
-# is read as a chapter, any other capital letter as a lettered section (A, B, C).
-_MAX_CHAPTER_ROMAN = 39
+# Chapters run I..XX in practice: a Roman numeral made of I, V, X only (at most
+# XXXIX) is read as a chapter, any other capital letter as a lettered section, so
+# that C and D stay sections rather than chapters 100 and 500.
 # Sub-sub-paragraphs are i..x in practice; allowing l, c, d, m would make (c)
 # after (ii) read as Roman 100 rather than sub-paragraph (c).
 _SMALL_ROMAN_RE = re.compile(r"[ivx]+")
@@ -183,7 +183,7 @@ def _classify(kind: str, text: str, last: int | None) -> _Level:
     if kind == "upper":
         if last is None and _SMALL_UPPER_ROMAN_RE.fullmatch(text):
             value = roman_to_int(text)
-            if value is not None and value <= _MAX_CHAPTER_ROMAN:
+            if value is not None:
                 return (_CHAPTER, value)
         if (last is None or last == _CHAPTER) and len(text) == 1:
             return (_SECTION, ord(text) - ord("A") + 1)
@@ -281,7 +281,7 @@ def printed_to_canonical(text: str) -> str | None:
     try:
         levels = _read(item, None)
         _require_paragraph(levels)
-    except (_AtomError, ValueError):
+    except ValueError:  # _AtomError, or a value no numeral helper accepts
         return None
     return _canonical(levels)
 
@@ -315,9 +315,11 @@ def expand_refs(text: str) -> list[str]:
     """Expand a printed list of references with ranges into canonical references.
 
     ``7(d) 和 8(e) 及 (f)`` -> ``["7.d", "8.e", "8.f"]``; ``三.19-21`` ->
-    ``["III.19", "III.20", "III.21"]``. A bare sub-paragraph inherits the
-    previous item's paragraph; blank text gives []. Raises RefParseError, carrying the fragment,
-    when any part of the text cannot be read; nothing is dropped silently.
+    ``["III.19", "III.20", "III.21"]``. An item that starts below a chapter
+    inherits the parts above it from the previous item: ``(f)`` after ``8(e)``
+    is ``8.f``, ``22`` after ``一.21`` is ``I.22``. Blank text gives []. Raises
+    RefParseError, carrying the fragment, when any part of the text cannot be
+    read; nothing is dropped silently.
     """
     normalized = _normalize(text)
     if not normalized.strip():

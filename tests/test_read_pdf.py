@@ -1,0 +1,368 @@
+"""Reading PDFs: seed texts rendered as UN-style PDFs read back line for line."""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pdf_render import (
+    BODY_SIZE,
+    FONT,
+    LEFT,
+    RenderedLine,
+    encrypt_pdf,
+    header_footer,
+    image_only_pdf,
+    plan_pages,
+    register_font,
+    render_lines_pdf,
+    render_text_pdf,
+    truncate_pdf,
+)
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline.models import SourceDocument, SourceLine
+from pipeline.read_pdf import PdfReadError, read_pdf
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ENGINES = ("pdfium", "pdfplumber")
+
+# Seed file, its symbol, and a job number for the footers (the seeds' own job
+# numbers are not all printed in the excerpts; these stand in).
+SEED_DOCUMENTS = {
+    "001": ("001_569503022b5f54cf.txt", "CTOC/COP/WG.7/2017/1", "V.17-04063"),
+    "003": ("003_62747d1c53040ac2.txt", "CTOC/COP/WG.4/2018/1", "V.18-02184"),
+    "004": ("004_bf388d6752b4fc1f.txt", "CTOC/COP/2012/15", "V.12-57117"),
+}
+
+
+class Rendered:
+    """A seed rendered to PDF, with the pages it was drawn from and its reads."""
+
+    def __init__(self, pdf: Path, pages: list[list[RenderedLine]], symbol: str, job: str):
+        self.pdf = pdf
+        self.pages = pages
+        self.symbol = symbol
+        self.job = job
+        self.read = {engine: read_pdf(pdf, engine) for engine in ENGINES}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed texts not found at {SEEDS}")
+    folder = tmp_path_factory.mktemp("rendered")
+    documents = {}
+    for key, (name, symbol, job) in SEED_DOCUMENTS.items():
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        pdf = folder / f"{key}.pdf"
+        render_text_pdf(text, pdf, symbol=symbol, job_number=job)
+        pages = plan_pages(text, symbol=symbol)
+        documents[key] = Rendered(pdf, pages, symbol, job)
+    return documents
+
+
+def page_lines(document: SourceDocument, page: int) -> list[SourceLine]:
+    return [line for line in document.lines if line.page == page]
+
+
+# --- seed documents -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("key", sorted(SEED_DOCUMENTS))
+def test_body_lines_read_back_as_rendered(rendered: dict[str, Rendered], key: str, engine: str):
+    document = rendered[key]
+    read = document.read[engine]
+    assert read.page_count == len(document.pages)
+    for number, expected in enumerate(document.pages, start=1):
+        body = page_lines(read, number)[1:-1]  # without the header and the footer
+        assert [(line.indent, line.text) for line in body] == [
+            (float(line.indent), line.text) for line in expected
+        ], f"page {number}"
+
+
+@pytest.mark.parametrize("key", sorted(SEED_DOCUMENTS))
+def test_running_headers_and_footers_sit_at_the_page_edges(rendered: dict[str, Rendered], key: str):
+    document = rendered[key]
+    read = document.read["pdfium"]
+    for number in range(1, len(document.pages) + 1):
+        lines = page_lines(read, number)
+        header, footer = header_footer(number, symbol=document.symbol, job_number=document.job)
+        assert (lines[0].text, lines[-1].text) == (header, footer)
+        assert lines[0].top is not None and lines[0].top < 60
+        assert lines[-1].top is not None and lines[-1].page_height is not None
+        assert lines[-1].top > lines[-1].page_height - 60
+        body_tops = [line.top or 0.0 for line in lines[1:-1]]
+        assert lines[0].top < min(body_tops) and lines[-1].top > max(body_tops)
+
+
+@pytest.mark.parametrize("key", sorted(SEED_DOCUMENTS))
+def test_both_engines_give_identical_lines(rendered: dict[str, Rendered], key: str):
+    pdfium, pdfplumber = (rendered[key].read[engine] for engine in ENGINES)
+    assert pdfium.lines == pdfplumber.lines
+    assert pdfium.page_count == pdfplumber.page_count
+
+
+@pytest.mark.parametrize("key", sorted(SEED_DOCUMENTS))
+def test_lines_are_numbered_through_the_document_page_by_page(
+    rendered: dict[str, Rendered], key: str
+):
+    read = rendered[key].read["pdfium"]
+    assert [line.number for line in read.lines] == list(range(1, len(read.lines) + 1))
+    pages = [line.page for line in read.lines]
+    assert pages == sorted(pages)
+    assert set(pages) == set(range(1, len(rendered[key].pages) + 1))
+    for number in set(pages):
+        tops = [line.top for line in page_lines(read, number)]
+        assert tops == sorted(tops)
+
+
+def test_source_document_records_the_file(rendered: dict[str, Rendered]):
+    document = rendered["004"]
+    read = document.read["pdfplumber"]
+    assert read.path == document.pdf
+    assert (read.source_format, read.encoding) == ("pdf", "pdf")
+    assert read.sha256 == hashlib.sha256(document.pdf.read_bytes()).hexdigest()
+    assert read.page_count == 28
+    assert all(line.page_height == pytest.approx(A4[1], abs=0.01) for line in read.lines)
+
+
+def find(document: SourceDocument, text: str) -> SourceLine:
+    matches = [line for line in document.lines if line.text == text]
+    assert len(matches) == 1, text
+    return matches[0]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_known_lines_of_the_2012_report(rendered: dict[str, Rendered], engine: str):
+    read = rendered["004"].read[engine]
+    title = find(read, "第 6/1 号决议")
+    assert (title.page, title.indent) == (1, 0.0)
+    opening = find(
+        read,
+        "1. 《联合国打击跨国有组织犯罪公约》缔约方会议在 2012 年 10 月 15 日至 19",
+    )
+    assert (opening.page, opening.indent, opening.number) == (1, 0.0, 4)
+    # A footnote of page 1, drawn in the small font, keeps its indent of one.
+    footnote = find(read, "1 联合国，《条约汇编》，第 2225、2237、2241 和 2326 卷，第 39574 号。")
+    assert (footnote.page, footnote.indent) == (1, 1.0)
+    # The first line after the source's furniture pair `10 V.12-57117` /
+    # `CTOC/COP/2012/15` opens page 8, its extra leading space gone.
+    after_break = find(read, "承认各区域举措最近为打击偷运移民所做的工作，其中包括 2011 年 3 月在")
+    assert (after_break.page, after_break.indent) == (8, 0.0)
+    chapter = find(read, "十一. 通过缔约方会议第六届会议的报告")
+    assert (chapter.page, chapter.indent) == (28, 0.0)
+    # Runs of spaces in the bureau list come back as one; a name keeps its indent.
+    assert find(read, "主席: Rachmat Budiman（印度尼西亚）").indent == 1.0
+    assert find(read, "Eugenio María Curia（阿根廷）").indent == 5.0
+    assert find(read, "（CTOC/COP/2012/L.1 和 Add.1-9）。").page == 28
+
+
+# --- how characters become lines -------------------------------------------------
+
+
+def draw(out: Path, paint) -> Path:
+    """A one-page PDF painted by ``paint(canvas)`` with the built-in CJK font."""
+    register_font()
+    pdf = canvas.Canvas(str(out), pagesize=A4)
+    paint(pdf)
+    pdf.showPage()
+    pdf.save()
+    return out
+
+
+def texts(path: Path) -> dict[str, list[tuple[float, str]]]:
+    return {
+        engine: [(line.indent, line.text) for line in read_pdf(path, engine).lines]
+        for engine in ENGINES
+    }
+
+
+def test_a_wide_gap_without_a_space_glyph_reads_as_a_space(tmp_path: Path):
+    def paint(pdf: canvas.Canvas) -> None:
+        pdf.setFont(FONT, BODY_SIZE)
+        pdf.drawString(LEFT, 700, "第")
+        pdf.drawString(LEFT + 1.6 * BODY_SIZE, 700, "6/1")  # gap 0.6 em
+        # Characters placed one by one with a little tracking stay together.
+        for index, char in enumerate("号决议"):
+            pdf.drawString(LEFT + (4 + index * 1.1) * BODY_SIZE, 700, char)
+
+    for lines in texts(draw(tmp_path / "gap.pdf", paint)).values():
+        assert lines == [(0.0, "第 6/1 号决议")]
+
+
+def test_a_raised_footnote_marker_stays_on_its_line(tmp_path: Path):
+    def paint(pdf: canvas.Canvas) -> None:
+        pdf.setFont(FONT, BODY_SIZE)
+        pdf.drawString(LEFT, 700, "项议定书")
+        pdf.setFont(FONT, 6.5)
+        pdf.drawString(LEFT + 4 * BODY_SIZE, 703.5, "1")
+        pdf.setFont(FONT, BODY_SIZE)
+        pdf.drawString(LEFT + 4 * BODY_SIZE + 3.3, 700, "的重要性，")
+        pdf.drawString(LEFT, 684, "重申《公约》")
+
+    for lines in texts(draw(tmp_path / "marker.pdf", paint)).values():
+        assert lines == [(0.0, "项议定书1的重要性，"), (0.0, "重申《公约》")]
+
+
+def test_a_stray_page_number_does_not_move_the_margin(tmp_path: Path):
+    def paint(pdf: canvas.Canvas) -> None:
+        pdf.setFont(FONT, BODY_SIZE)
+        for row, (indent, text) in enumerate(
+            [(2, "临时议程"), (0, "1. 组织事项："), (1, "(a) 会议开幕；")]
+        ):
+            pdf.drawString(LEFT + indent * BODY_SIZE, 700 - 16 * row, text)
+        pdf.drawString(30, 40, "2")  # a page number left of the text block
+
+    for lines in texts(draw(tmp_path / "number.pdf", paint)).values():
+        assert lines[:3] == [(2.0, "临时议程"), (0.0, "1. 组织事项："), (1.0, "(a) 会议开幕；")]
+        assert lines[3][1] == "2" and lines[3][0] < 0
+
+
+def test_overprinted_bold_text_is_read_once(tmp_path: Path):
+    def paint(pdf: canvas.Canvas) -> None:
+        pdf.setFont(FONT, BODY_SIZE)
+        for offset in (0.0, 0.3):
+            pdf.drawString(LEFT + offset, 700, "第 6/1 号决议")
+
+    for lines in texts(draw(tmp_path / "bold.pdf", paint)).values():
+        assert lines == [(0.0, "第 6/1 号决议")]
+
+
+def test_text_scaled_by_its_matrix_reads_like_plain_text(tmp_path: Path):
+    # Word writes `Tf 1` and puts the size into the text matrix.
+    def paint(pdf: canvas.Canvas) -> None:
+        text = pdf.beginText()
+        text.setFont(FONT, 1)
+        text.setTextTransform(BODY_SIZE, 0, 0, BODY_SIZE, LEFT + 2 * BODY_SIZE, 700)
+        text.textOut("2012 年 10 月")
+        pdf.drawText(text)
+        pdf.setFont(FONT, BODY_SIZE)
+        pdf.drawString(LEFT, 684, "日于维也纳举行")
+
+    for lines in texts(draw(tmp_path / "scaled.pdf", paint)).values():
+        assert lines == [(2.0, "2012 年 10 月"), (0.0, "日于维也纳举行")]
+
+
+# --- errors ------------------------------------------------------------------------
+
+
+def assert_one_line_error(
+    path: Path, engine: str, reason: str, max_pages: int | None = None
+) -> None:
+    with pytest.raises(PdfReadError) as caught:
+        read_pdf(path, engine, max_pages=max_pages)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path.name}: ")
+    assert reason in message
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_file_that_is_not_a_pdf(tmp_path: Path, engine: str):
+    path = tmp_path / "report.pdf"
+    path.write_bytes("一. 导言\n这不是 PDF 文件。\n".encode())
+    assert_one_line_error(path, engine, "not a PDF file")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_empty_or_missing_file(tmp_path: Path, engine: str):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert_one_line_error(empty, engine, "empty file")
+    assert_one_line_error(tmp_path / "missing.pdf", engine, "cannot read file")
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.995])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_truncated_pdf(rendered: dict[str, Rendered], tmp_path: Path, engine: str, keep: float):
+    # pdfium would repair a file cut near its end; the reader refuses it still.
+    path = tmp_path / "cut.pdf"
+    truncate_pdf(rendered["001"].pdf, path, keep=keep)
+    assert_one_line_error(path, engine, "truncated PDF")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_corrupt_pdf(tmp_path: Path, engine: str):
+    path = tmp_path / "corrupt.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R\nbroken\n%%EOF\n")
+    assert_one_line_error(path, engine, "corrupt PDF")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_encrypted_pdf(tmp_path: Path, engine: str):
+    path = tmp_path / "locked.pdf"
+    encrypt_pdf(path, password="secret")
+    assert_one_line_error(path, engine, "encrypted PDF (password required)")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_scanned_pdf_needs_ocr(tmp_path: Path, engine: str):
+    path = tmp_path / "scan.pdf"
+    image_only_pdf(path, pages=2)
+    assert_one_line_error(path, engine, "needs OCR")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_more_pages_than_allowed(rendered: dict[str, Rendered], engine: str):
+    path = rendered["004"].pdf
+    assert_one_line_error(path, engine, "28 pages, more than the limit max_pages=5", max_pages=5)
+    assert read_pdf(path, engine, max_pages=28).page_count == 28
+
+
+def test_an_unknown_engine_is_a_programming_error(rendered: dict[str, Rendered]):
+    with pytest.raises(ValueError, match="unknown PDF engine"):
+        read_pdf(rendered["001"].pdf, "pymupdf")  # type: ignore[arg-type]
+
+
+# --- any short lines ---------------------------------------------------------------
+
+CJK = "联合国打击跨国有组织犯罪公约缔约方会议决定第号年月日工作组报告，。、《》（）“”：；"
+cjk_runs = st.text(alphabet=CJK, min_size=1, max_size=8)
+words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)
+numbers = st.from_regex(r"[0-9]{1,4}(/[0-9]{1,2}|\.)?", fullmatch=True)
+tokens = st.lists(
+    st.tuples(st.one_of(cjk_runs, words, numbers), st.sampled_from(["", " "])),
+    min_size=1,
+    max_size=4,
+)
+line_texts = tokens.map(lambda parts: "".join(token + gap for token, gap in parts).strip())
+indents = st.integers(min_value=0, max_value=12).map(lambda half: half / 2)
+pages_of_lines = st.lists(
+    st.lists(st.tuples(indents, line_texts), min_size=1, max_size=8).map(
+        # Some line of every page starts at the margin, as body text does.
+        lambda lines: [(0.0, lines[0][1]), *lines[1:]]
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(pages=pages_of_lines, furniture=st.booleans())
+def test_any_short_lines_read_back_as_drawn(
+    tmp_path_factory: pytest.TempPathFactory,
+    pages: list[list[tuple[float, str]]],
+    furniture: bool,
+):
+    path = tmp_path_factory.mktemp("generated") / "lines.pdf"
+    render_lines_pdf(
+        pages,
+        path,
+        symbol="CTOC/COP/2012/15" if furniture else None,
+        job_number="V.12-57117" if furniture else None,
+    )
+    reads = [read_pdf(path, engine) for engine in ENGINES]
+    assert reads[0].lines == reads[1].lines
+    for number, expected in enumerate(pages, start=1):
+        lines = page_lines(reads[0], number)
+        if furniture:
+            lines = lines[1:-1]
+        assert [(line.indent, line.text) for line in lines] == expected

@@ -51,6 +51,7 @@ _MD_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
 
 # --- footnotes -----------------------------------------------------------------
 
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
 _SEPARATOR = re.compile(r"^\s*(?:_{5,}|—{5,}|-{10,})\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(?P<marker>\d{1,3}|\*{1,3})\s+(?P<text>\S.*)$")
 _STAR_FOOTNOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*)$")
@@ -373,7 +374,13 @@ def join_texts(parts: Iterable[str]) -> str:
         if result and _needs_space(result[-1], part[0]):
             result += " "
         result += part
-    return result
+    return tidy_spacing(result)
+
+
+def tidy_spacing(text: str) -> str:
+    """Drop spaces between two CJK characters or marks (``、 新西兰``): extraction
+    artifacts. Spaces beside Latin letters and digits (``2012 年``) stay."""
+    return _CJK_GAP.sub("", text)
 
 
 def _needs_space(left: str, right: str) -> bool:

@@ -81,9 +81,9 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 def _looks_utf16(data: bytes) -> bool:
-    # ASCII-heavy UTF-16 has a NUL in every other byte.
+    # UTF-16 puts a NUL byte beside every ASCII character (spaces, digits, newlines).
     sample = data[:4096]
-    return sample.count(0) > len(sample) // 5
+    return len(data) % 2 == 0 and sample.count(0) > len(sample) // 16
 
 
 def _plausible(text: str) -> bool:

@@ -42,13 +42,15 @@ _TITLE_SHARE = 0.75
 # Ambiguous Roman sub-sub-items that are also letters of a lettered list.
 _ROMAN_OR_LETTER = {"i": "h", "v": "u", "x": "w"}
 # Scores of the main-sequence search: a member is worth far more than any
-# tie-break, and a skipped number costs more than the member it would gain.
+# tie-break; a member set off from the sequence's indentation is worth a little
+# less than nothing (taken only to reach further members); a skipped number
+# costs more than a member gains.
 _MEMBER = 100.0
-_INDENT_COST = 5.0
+_INDENT_COST = 102.0
 _SKIP_COST = 150.0
 _MAX_SKIP = 2
 # Share of lines at the full width that marks a hard-wrapped text.
-_WRAPPED_SHARE = 0.25
+_WRAPPED_SHARE = 0.15
 # The longest title a heading can have, in characters.
 _MAX_TITLE = 80
 
@@ -178,15 +180,20 @@ def _width(text: str) -> float:
 def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:
     """True when lines were wrapped at a text width (a PDF or text extracted from
     one); text converted from HTML or Markdown has one paragraph per line."""
-    if not lines:
+    text_lines = [line for line in lines if "\t" not in line.text]
+    if not text_lines:
         return False
-    near_full = sum(1 for line in lines if abs(_width(line.text) - full_width) <= 1.5)
-    return near_full >= _WRAPPED_SHARE * len(lines)
+    near_full = sum(1 for line in text_lines if abs(_width(line.text) - full_width) <= 1.5)
+    return near_full >= _WRAPPED_SHARE * len(text_lines)
 
 
 def _full_width(lines: list[CleanLine]) -> float:
     """The width of a full line: the most common width among the wider half."""
-    widths = sorted(round(_width(line.text) * 2) / 2 for line in lines if line.text.strip())
+    widths = sorted(
+        round(_width(line.text) * 2) / 2
+        for line in lines
+        if line.text.strip() and "\t" not in line.text
+    )
     if not widths:
         return 0.0
     upper = widths[len(widths) // 2 :]
@@ -252,14 +259,19 @@ def main_sequence(candidates: list[tuple[int, int, float, int]]) -> set[int]:
     ``candidates`` are (index, number, indent, length) in document order. The
     main sequence is the longest chain numbered 1, 2, 3 … in document order,
     allowed to skip a missing number or two at a cost (a paragraph number can
-    be misprinted or lost; the validator reports the gap). Among equally long
-    chains the least indented, then the one with the longer paragraphs, wins:
-    nested lists are indented or made of short items.
+    be misprinted or lost; the validator reports the gap). A member indented
+    differently from the first paragraph counts for little (nested lists are
+    indented); among otherwise equal chains the one with the longer paragraphs
+    wins (nested lists are made of short items).
     """
     best: dict[int, tuple[float, int | None]] = {}
     by_number: dict[int, list[int]] = {}
+    # The sequence's indentation is that of its first paragraph; a member set
+    # off from it is most likely an item of a nested list.
+    base = next((indent for _, number, indent, _ in candidates if number == 1), 0.0)
     for position, (_, number, indent, length) in enumerate(candidates):
-        own = _MEMBER - _INDENT_COST * indent + min(length, 400) / 400
+        offset = min(1.0, abs(indent - base))
+        own = _MEMBER - _INDENT_COST * offset + min(length, 400) / 400
         score: float | None = own - _SKIP_COST * (number - 1) if number <= _MAX_SKIP + 1 else None
         parent: int | None = None
         for skipped in range(_MAX_SKIP + 1):

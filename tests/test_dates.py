@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from pipeline.normalize.dates import (
 from pipeline.normalize.numerals import int_to_chinese
 
 FAST = settings(max_examples=200, deadline=None)
-SEEDS = Path(os.environ.get("UNTOC_SEEDS", "/work/shared/seeds"))
+RAW = Path(__file__).resolve().parent.parent / "raw"
 CHINESE_DIGITS = "〇一二三四五六七八九"
 
 
@@ -126,29 +125,24 @@ def test_consecutive_list_days_merge_but_others_do_not() -> None:
 
 
 SEED_DATE_CASES = [
-    ("001_569503022b5f54cf.txt", 3, (date(2017, 9, 11), date(2017, 9, 13))),
-    ("003_62747d1c53040ac2.txt", 3, (date(2018, 7, 2), date(2018, 7, 3))),
-    ("003_62747d1c53040ac2.txt", 138, (date(2017, 9, 6), date(2017, 9, 8))),
-    ("004_bf388d6752b4fc1f.txt", 327, (date(2012, 8, 27), date(2012, 9, 7))),
-    ("004_bf388d6752b4fc1f.txt", 843, (date(2012, 10, 15), date(2012, 10, 16))),
+    ("CTOC_COP_WG.7_2017_1.zh.txt", 3, (date(2017, 9, 11), date(2017, 9, 13))),
+    ("CTOC_COP_WG.4_2018_1.zh.txt", 3, (date(2018, 7, 2), date(2018, 7, 3))),
+    ("CTOC_COP_WG.4_2018_1.zh.txt", 138, (date(2017, 9, 6), date(2017, 9, 8))),
+    ("CTOC_COP_2012_15.zh.txt", 327, (date(2012, 8, 27), date(2012, 9, 7))),
+    ("CTOC_COP_2012_15.zh.txt", 843, (date(2012, 10, 15), date(2012, 10, 16))),
 ]
 
 
 @pytest.mark.parametrize(("name", "line", "expected"), SEED_DATE_CASES)
 def test_seed_lines(name: str, line: int, expected: tuple[date, date]) -> None:
-    path = SEEDS / name
-    if not path.exists():
-        pytest.skip(f"seed {path} not present")
-    text = path.read_text(encoding="utf-8").splitlines()[line - 1]
+    text = (RAW / name).read_text(encoding="utf-8").splitlines()[line - 1]
     found = parse_date_range(text)
     assert found is not None
     assert (found.start, found.end) == expected
 
 
 def test_whole_seed_report() -> None:
-    path = SEEDS / "002_b5c8f4425dda91fd.txt"
-    if not path.exists():
-        pytest.skip(f"seed {path} not present")
+    path = RAW / "CTOC_COP_WG.7_2017_5.zh.txt"
     found = find_date_ranges(path.read_text(encoding="utf-8"))
     assert [(r.start, r.end) for r in found[:5]] == [
         (date(2017, 9, 11), date(2017, 9, 13)),

@@ -1,0 +1,170 @@
+"""Segmentation: headings, the numbered paragraph sequence, nested items, sections."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.segment import main_sequence
+from tests.conftest import AGENDA_WG4, REPORT_COP6, REPORT_WG7, build_context
+
+
+def _numbered(path):
+    return [b for b in build_context(path).blocks if b.kind == "paragraph"]
+
+
+def test_report_wg7_has_paragraphs_1_to_32() -> None:
+    paragraphs = _numbered(REPORT_WG7)
+    assert [b.number for b in paragraphs] == list(range(1, 33))
+
+
+def test_report_cop6_has_paragraphs_1_to_127() -> None:
+    paragraphs = _numbered(REPORT_COP6)
+    assert [b.number for b in paragraphs] == list(range(1, 128))
+
+
+def test_a_paragraph_broken_by_a_page_is_whole() -> None:
+    by_number = {b.number: b for b in _numbered(REPORT_WG7)}
+    assert by_number[8].text.startswith("许多发言者提到缔约方会议第 8/2 号决议")
+    assert "用以审议《偷运移民议定书》实施情况。在这方面" in by_number[8].text
+    assert by_number[16].text == (
+        "工作组主席 Francesco Testa（意大利）宣布会议开幕。他向会议作了讲话，"
+        "并对工作组的任务授权、目标和所审议的主题作了概述。"
+    )
+    assert "纳米比亚、新西兰、尼日利亚、挪威、阿曼" in by_number[24].text
+
+
+def test_a_paragraph_around_a_footnote_block_is_whole() -> None:
+    by_number = {b.number: b for b in _numbered(REPORT_COP6)}
+    paragraph = by_number[46]
+    assert paragraph.text == (
+        "几位发言者报告了本国为打击人口贩运采取的措施，包括批准《联合国打击跨国有组织犯罪公约"
+        "关于预防、禁止和惩治贩运人口特别是妇女和儿童行为的补充议定书》，以及通过或修正国内立法。"
+        "采取的其他行动包括通过国家行动计划、建立国家协调和信息收集机制、采取措施对贩运活动受害人"
+        "不追究刑事责任并加强对他们的保护和援助、采取措施扣押和追回资产、开展提高认识活动并拟订"
+        "双边和区域协定。一些发言者宣布本国已采取“蓝心”行动，并表示支持联合国贩运人口特别是妇女"
+        "和儿童行为受害人自愿信托基金。"
+    )
+    assert paragraph.footnote_refs == [25]
+    assert (paragraph.line_start, paragraph.line_end) == (1215, 1230)
+    assert (
+        by_number[39].text == "缔约方会议未能建立《有组织犯罪公约》及其各项议定书实施情况审议机制。"
+    )
+    assert by_number[127].text == (
+        "缔约方会议在第 10 次会议上通过了经口头修正的其第六届会议的报告"
+        "（CTOC/COP/2012/L.1 和 Add.1-9）。"
+    )
+
+
+def test_no_furniture_or_footnote_text_inside_paragraphs() -> None:
+    for block in build_context(REPORT_COP6).blocks:
+        assert "V.12-57117" not in block.text
+        assert "条约汇编" not in block.text or "《条约汇编》" not in block.text[:10]
+        assert "____" not in block.text
+
+
+def test_sections_follow_the_headings() -> None:
+    blocks = build_context(REPORT_WG7).blocks
+    headings = [(b.kind, b.section, b.text) for b in blocks if b.kind in ("chapter", "section")]
+    assert headings[:4] == [
+        ("chapter", "I", "导言"),
+        ("chapter", "II", "建议"),
+        ("section", "II.A", "关于特定议题的建议"),
+        ("section", "II.B", "一般性建议"),
+    ]
+    labels = [b for b in blocks if b.kind == "label"]
+    assert [b.label_value for b in labels] == [str(n) for n in range(1, 16)]
+    assert labels[0].section == "II.A.1"
+    assert labels[12].section == "II.A.2"
+    assert labels[14].section == "II.B"
+    by_number = {b.number: b for b in blocks if b.kind == "paragraph"}
+    assert by_number[24].section == "IV.D"
+    assert by_number[24].heading == "出席情况"
+
+
+def test_nested_lists_are_items_not_paragraphs() -> None:
+    blocks = build_context(REPORT_COP6).blocks
+    # Operative paragraphs of resolution 6/1 restart at 1 inside paragraph 1.
+    first_resolution = [b for b in blocks if b.kind == "item" and b.line_start < 268]
+    assert [b.label_value for b in first_resolution] == [str(n) for n in range(1, 22)]
+    sub = [b for b in blocks if b.kind == "subsubitem" and 679 < b.line_start < 731]
+    assert [b.label_value for b in sub] == [
+        "i",
+        "ii",
+        "iii",
+        "i",
+        "ii",
+        "iii",
+        "iv",
+        "v",
+        "i",
+        "ii",
+    ]
+
+
+def test_agenda_headings_and_items() -> None:
+    blocks = build_context(AGENDA_WG4).blocks
+    texts = [(b.kind, b.text) for b in blocks[:8]]
+    assert texts[0] == ("heading", "贩运人口问题工作组")
+    assert ("heading", "临时议程") in texts
+    assert ("paragraph", "组织事项：") in texts
+    assert ("subitem", "会议开幕；") in texts
+
+
+def test_unspaced_digits_and_unindented_paragraphs(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "一.导言",
+            "1.枪支问题工作组第五次会议于2031年5月3日至5日在维也纳举行。会议期间共举行",
+            "了四次会议，审议了议程所列各项目，并就今后的工作方向交换了意见和看法。",
+            "2.缔约方会议在第12/3号决议中请工作组继续履行其任务授权，并向缔约方会议第",
+            "十五届会议提交关于其工作的报告，其中应包括关于今后工作的建议和提议。",
+            "3.工作组收到下列文件：",
+            "(a)临时议程说明（CTOC/COP/WG.6/2031/1）；",
+            "(b)秘书处编写的关于加强国际合作打击非法制造和贩运枪支的背景文件（CTOC/COP/",
+            "WG.6/2031/2）。",
+            "二.通过报告",
+            "4.工作组于2031年5月5日通过了本报告。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.6_2031_4.zh.txt").blocks
+    assert [(b.kind, b.section, b.number) for b in blocks] == [
+        ("chapter", "I", None),
+        ("paragraph", "I", 1),
+        ("paragraph", "I", 2),
+        ("paragraph", "I", 3),
+        ("subitem", "I", None),
+        ("subitem", "I", None),
+        ("chapter", "II", None),
+        ("paragraph", "II", 4),
+    ]
+    assert blocks[1].text == (
+        "枪支问题工作组第五次会议于2031年5月3日至5日在维也纳举行。会议期间共举行了四次会议，"
+        "审议了议程所列各项目，并就今后的工作方向交换了意见和看法。"
+    )
+    assert (
+        blocks[5].text
+        == "秘书处编写的关于加强国际合作打击非法制造和贩运枪支的背景文件（CTOC/COP/WG.6/2031/2）。"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=25),
+    st.lists(st.tuples(st.integers(0, 24), st.integers(1, 6)), max_size=4),
+)
+def test_main_sequence_survives_nested_lists(length: int, nested: list[tuple[int, int]]) -> None:
+    """Top-level paragraphs 1..n at indent 0 with nested lists 1..k (indented) inside."""
+    candidates: list[tuple[int, int, float, int]] = []
+    top: set[int] = set()
+    index = 0
+    for number in range(1, length + 1):
+        candidates.append((index, number, 0.0, 120))
+        top.add(index)
+        index += 1
+        for after, size in nested:
+            if after == number:
+                for item in range(1, size + 1):
+                    candidates.append((index, item, 1.0, 60))
+                    index += 1
+    assert main_sequence(candidates) == top

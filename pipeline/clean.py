@@ -51,6 +51,7 @@ _MD_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
 
 # --- footnotes -----------------------------------------------------------------
 
+_SPACE_RUN = re.compile(r"[ \u3000]{2,}")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
 _SEPARATOR = re.compile(r"^\s*(?:_{5,}|—{5,}|-{10,})\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(?P<marker>\d{1,3}|\*{1,3})\s+(?P<text>\S.*)$")
@@ -259,6 +260,7 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
     result: list[CleanLine] = []
     previous: SourceLine | None = None
     blank_before = False
+    previous_spaced = True
     for line in body:
         if not line.text.strip():
             blank_before = True
@@ -268,7 +270,8 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
         page_top = previous is not None and (
             (source.page is not None and source.page != previous.page)
             or _any_between(removed, previous.number, source.number)
-            or (double_spaced and not blank_before and leading > 0)
+            # Runs of single-spaced lines are lists or tables, not page breaks.
+            or (double_spaced and not blank_before and previous_spaced and leading > 0)
         )
         indent = source.indent
         if txt:
@@ -286,6 +289,7 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
             )
         )
         previous = source
+        previous_spaced = blank_before
         blank_before = False
     return result
 
@@ -378,9 +382,10 @@ def join_texts(parts: Iterable[str]) -> str:
 
 
 def tidy_spacing(text: str) -> str:
-    """Drop spaces between two CJK characters or marks (``、 新西兰``): extraction
-    artifacts. Spaces beside Latin letters and digits (``2012 年``) stay."""
-    return _CJK_GAP.sub("", text)
+    """Drop spaces between two CJK characters or marks (``、 新西兰``) and squeeze
+    runs of spaces: extraction artifacts. A space beside Latin letters and
+    digits (``2012 年``) stays."""
+    return _SPACE_RUN.sub(" ", _CJK_GAP.sub("", text))
 
 
 def _needs_space(left: str, right: str) -> bool:

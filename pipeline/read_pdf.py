@@ -38,6 +38,8 @@ _LINE_TOLERANCE = 0.4
 _SPACE_GAP = 1 / 3
 # The same character drawn again this close (in em) is a fake-bold overprint.
 _OVERPRINT = 0.15
+# An ambiguous-width character this wide (in em) is drawn full-width.
+_FULL_WIDTH = 0.9
 # Lines whose x0 differ by less than this (points) start at the same margin.
 _SAME_X = 0.5
 # A first or last line this many median line spacings away from the rest of
@@ -248,13 +250,11 @@ class _PdfplumberFallback:
         self._pdf: pdfplumber.PDF | None = None
 
     def page(self, index: int) -> _Page:
-        from pdfplumber.utils.exceptions import PdfminerException
-
         if self._pdf is None:
             self._pdf = _open_pdfplumber(self._data, self._name)
         try:
             return _pdfplumber_page(self._pdf.pages[index])
-        except PdfminerException as exc:
+        except Exception as exc:  # pdfminer fails in many ways on a damaged file
             raise _pdfminer_error(self._name, exc, index + 1) from exc
 
     def close(self) -> None:
@@ -307,8 +307,11 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
             per_mille = widths.get((font_key, code))
             if per_mille is None:
                 # The advance width from the font's widths (the /W array), as
-                # pdfminer has it; the loose char box also covers the ink.
-                if raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width):
+                # pdfminer has it. pdfium finds the glyph from the code point;
+                # where it cannot (no width comes back), the loose char box,
+                # which also covers the ink, stands in.
+                found = raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width)
+                if found and width.value > 0:
                     per_mille = width.value
                 else:
                     left, _b, right, _t = textpage.get_charbox(index, loose=True)
@@ -330,30 +333,27 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
 
 def _pdfplumber_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     """Characters of every page from pdfplumber's ``page.chars`` (no ``extract_text``)."""
-    from pdfplumber.utils.exceptions import PdfminerException
-
     with _open_pdfplumber(data, name) as pdf:
         try:
             count = len(pdf.pages)
-        except PdfminerException as exc:
+        except Exception as exc:  # pdfminer fails in many ways on a damaged file
             raise _pdfminer_error(name, exc) from exc
         _check_page_count(name, count, max_pages)
         pages = []
         for page in pdf.pages:
             try:
                 pages.append(_pdfplumber_page(page))
-            except PdfminerException as exc:
+            except Exception as exc:  # pdfminer fails in many ways on a damaged file
                 raise _pdfminer_error(name, exc, page.page_number) from exc
         return pages
 
 
 def _open_pdfplumber(data: bytes, name: str) -> pdfplumber.PDF:
     import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         return pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
+    except Exception as exc:  # pdfminer fails in many ways on a damaged file
         raise _pdfminer_error(name, exc) from exc
 
 
@@ -381,6 +381,7 @@ def _pdfplumber_page(page: pdfplumber.page.Page) -> _Page:
 
 
 def _pdfminer_error(name: str, exc: Exception, page: int | None = None) -> PdfReadError:
+    """One line for a pdfminer failure; pdfplumber wraps the cause in ``args[0]``."""
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     kind = type(cause).__name__
     if kind == "PDFPasswordIncorrect":
@@ -488,12 +489,19 @@ def _left_margin(lines: list[_Line]) -> float:
 
 
 def _char_width(chars: list[_Char]) -> float:
-    """Median advance of the page's full-width characters, the unit of indent."""
-    widths = [
-        char.x1 - char.x0
-        for char in chars
-        if char.x1 > char.x0 and unicodedata.east_asian_width(char.text[0]) in ("W", "F")
-    ]
+    """Median advance of the page's full-width characters, the unit of indent.
+
+    Full-width: wide in Unicode (Chinese, full-width forms), or of ambiguous
+    width and drawn about one em wide, as Chinese fonts draw quotes and dashes.
+    """
+    widths = []
+    for char in chars:
+        advance = char.x1 - char.x0
+        if advance <= 0:
+            continue
+        kind = unicodedata.east_asian_width(char.text[0])
+        if kind in ("W", "F") or (kind == "A" and advance >= _FULL_WIDTH * char.size):
+            widths.append(advance)
     if not widths:
         # No Chinese on the page: one em of the body font stands in.
         widths = [char.size for char in chars if char.size > 0] or [10.0]

@@ -183,8 +183,8 @@ TABLES: dict[str, Table] = {
             (
                 _DOC_ID,
                 _c("date", pa.date32(), "Day of the slot"),
-                _c("time_start", pa.time32("s"), "Start time"),
-                _c("time_end", pa.time32("s"), "End time"),
+                _c("time_start", pa.time32("ms"), "Start time"),
+                _c("time_end", pa.time32("ms"), "End time"),
                 _c("items", _STRS, "Canonical agenda items taken up in the slot"),
                 _c("title", _STR, "Title or description as printed"),
                 _c("continued", pa.bool_(), "The item continues from an earlier slot (（续）)"),

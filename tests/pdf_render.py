@@ -92,16 +92,27 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
     page_top = True
     in_footnotes = False
     after_footer = False
+    raw_lines = text.splitlines()
+    double_spaced = _double_spaced(raw_lines)
+    blank_before = True
+    previous_spaced = True
 
     def new_page() -> None:
         if pages[-1]:
             pages.append([])
 
-    for raw in text.splitlines():
+    for raw in raw_lines:
         line = raw.rstrip()
         stripped = line.strip()
         if not stripped:
+            blank_before = True
             continue
+        # A page that ended mid-text shows as an indented line right after a
+        # line that itself followed a blank one (runs of single-spaced lines
+        # are lists and tables, not page breaks).
+        page_break = double_spaced and not blank_before and previous_spaced
+        previous_spaced = blank_before
+        blank_before = False
         if _FOOTER.match(stripped):
             new_page()
             in_footnotes = False
@@ -127,6 +138,9 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
             in_footnotes = False
             new_page()
             page_top = True
+        if page_break and leading and pages[-1]:
+            new_page()
+            page_top = True
         if len(pages[-1]) >= lines_per_page:
             new_page()
         if page_top and leading:
@@ -136,6 +150,21 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
     if not pages[-1]:
         pages.pop()
     return pages
+
+
+def _double_spaced(lines: list[str]) -> bool:
+    """True when most lines of the text are followed by a blank line."""
+    gaps = together = 0
+    blank_before: bool | None = None  # None before the first text line
+    for line in lines:
+        if not line.strip():
+            blank_before = blank_before is not None or None
+            continue
+        if blank_before is not None:
+            gaps += blank_before
+            together += not blank_before
+        blank_before = False
+    return gaps + together > 0 and gaps >= 0.6 * (gaps + together)
 
 
 def _clean(text: str) -> str:

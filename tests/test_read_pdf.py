@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pdf_render import (
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline.models import SourceDocument, SourceLine
+from pipeline.read_pdf import PdfReadError, read_pdf
+from tests.pdf_render import (
     BODY_SIZE,
     FONT,
     LEFT,
@@ -23,21 +29,17 @@ from pdf_render import (
     render_text_pdf,
     truncate_pdf,
 )
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
-from pipeline.models import SourceDocument, SourceLine
-from pipeline.read_pdf import PdfReadError, read_pdf
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+RAW = Path(__file__).resolve().parent.parent / "raw"
 ENGINES = ("pdfium", "pdfplumber")
 
-# Seed file, its symbol, and a job number for the footers (the seeds' own job
-# numbers are not all printed in the excerpts; these stand in).
+# Seed text (raw/ holds the seeds 001, 003 and 004 of ../shared/seeds under
+# their symbols), its symbol, and a job number for the footers (only 004
+# prints its own; the others stand in).
 SEED_DOCUMENTS = {
-    "001": ("001_569503022b5f54cf.txt", "CTOC/COP/WG.7/2017/1", "V.17-04063"),
-    "003": ("003_62747d1c53040ac2.txt", "CTOC/COP/WG.4/2018/1", "V.18-02184"),
-    "004": ("004_bf388d6752b4fc1f.txt", "CTOC/COP/2012/15", "V.12-57117"),
+    "001": ("CTOC_COP_WG.7_2017_1.zh.txt", "CTOC/COP/WG.7/2017/1", "V.17-04063"),
+    "003": ("CTOC_COP_WG.4_2018_1.zh.txt", "CTOC/COP/WG.4/2018/1", "V.18-02184"),
+    "004": ("CTOC_COP_2012_15.zh.txt", "CTOC/COP/2012/15", "V.12-57117"),
 }
 
 
@@ -54,12 +56,10 @@ class Rendered:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed texts not found at {SEEDS}")
     folder = tmp_path_factory.mktemp("rendered")
     documents = {}
     for key, (name, symbol, job) in SEED_DOCUMENTS.items():
-        text = (SEEDS / name).read_text(encoding="utf-8")
+        text = (RAW / name).read_text(encoding="utf-8")
         pdf = folder / f"{key}.pdf"
         render_text_pdf(text, pdf, symbol=symbol, job_number=job)
         pages = plan_pages(text, symbol=symbol)
@@ -129,7 +129,7 @@ def test_source_document_records_the_file(rendered: dict[str, Rendered]):
     assert read.path == document.pdf
     assert (read.source_format, read.encoding) == ("pdf", "pdf")
     assert read.sha256 == hashlib.sha256(document.pdf.read_bytes()).hexdigest()
-    assert read.page_count == 28
+    assert read.page_count == 30
     assert all(line.page_height == pytest.approx(A4[1], abs=0.01) for line in read.lines)
 
 
@@ -157,17 +157,17 @@ def test_known_lines_of_the_2012_report(rendered: dict[str, Rendered], engine: s
     after_break = find(read, "承认各区域举措最近为打击偷运移民所做的工作，其中包括 2011 年 3 月在")
     assert (after_break.page, after_break.indent) == (8, 0.0)
     chapter = find(read, "十一. 通过缔约方会议第六届会议的报告")
-    assert (chapter.page, chapter.indent) == (28, 0.0)
+    assert (chapter.page, chapter.indent) == (30, 0.0)
     # Runs of spaces in the bureau list come back as one; a name keeps its indent.
     assert find(read, "主席: Rachmat Budiman（印度尼西亚）").indent == 1.0
     assert find(read, "Eugenio María Curia（阿根廷）").indent == 5.0
-    assert find(read, "（CTOC/COP/2012/L.1 和 Add.1-9）。").page == 28
+    assert find(read, "（CTOC/COP/2012/L.1 和 Add.1-9）。").page == 30
 
 
 # --- how characters become lines -------------------------------------------------
 
 
-def draw(out: Path, paint) -> Path:
+def draw(out: Path, paint: Callable[[canvas.Canvas], None]) -> Path:
     """A one-page PDF painted by ``paint(canvas)`` with the built-in CJK font."""
     register_font()
     pdf = canvas.Canvas(str(out), pagesize=A4)
@@ -195,6 +195,20 @@ def test_a_wide_gap_without_a_space_glyph_reads_as_a_space(tmp_path: Path):
 
     for lines in texts(draw(tmp_path / "gap.pdf", paint)).values():
         assert lines == [(0.0, "第 6/1 号决议")]
+
+
+def test_a_character_drawn_alone_in_an_unembedded_font_is_kept(tmp_path: Path):
+    # Without an installed Chinese font pdfium cannot measure such a glyph and
+    # leaves its text object out of the text page; the page is then read
+    # through pdfplumber, so both engines still agree.
+    def paint(pdf: canvas.Canvas) -> None:
+        pdf.setFont(FONT, BODY_SIZE)
+        for index, char in enumerate("决议："):
+            pdf.drawString(LEFT + index * BODY_SIZE, 700, char)
+        pdf.drawString(LEFT + BODY_SIZE, 684, "通过了下列决议")
+
+    for lines in texts(draw(tmp_path / "alone.pdf", paint)).values():
+        assert lines == [(0.0, "决议："), (1.0, "通过了下列决议")]
 
 
 def test_a_raised_footnote_marker_stays_on_its_line(tmp_path: Path):
@@ -313,8 +327,8 @@ def test_a_scanned_pdf_needs_ocr(tmp_path: Path, engine: str):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_more_pages_than_allowed(rendered: dict[str, Rendered], engine: str):
     path = rendered["004"].pdf
-    assert_one_line_error(path, engine, "28 pages, more than the limit max_pages=5", max_pages=5)
-    assert read_pdf(path, engine, max_pages=28).page_count == 28
+    assert_one_line_error(path, engine, "30 pages, more than the limit max_pages=5", max_pages=5)
+    assert read_pdf(path, engine, max_pages=30).page_count == 30
 
 
 def test_an_unknown_engine_is_a_programming_error(rendered: dict[str, Rendered]):
@@ -324,7 +338,8 @@ def test_an_unknown_engine_is_a_programming_error(rendered: dict[str, Rendered])
 
 # --- any short lines ---------------------------------------------------------------
 
-CJK = "联合国打击跨国有组织犯罪公约缔约方会议决定第号年月日工作组报告，。、《》（）“”：；"
+HAN = "联合国打击跨国有组织犯罪公约缔约方会议决定第号年月日工作组报告"
+CJK = HAN + "，。、《》（）“”：；"
 cjk_runs = st.text(alphabet=CJK, min_size=1, max_size=8)
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)
 numbers = st.from_regex(r"[0-9]{1,4}(/[0-9]{1,2}|\.)?", fullmatch=True)
@@ -334,11 +349,23 @@ tokens = st.lists(
     max_size=4,
 )
 line_texts = tokens.map(lambda parts: "".join(token + gap for token, gap in parts).strip())
+# The first line of a page starts at the margin, as body text does, and with
+# Chinese characters, whose width is the unit of indent.
+first_lines = st.tuples(
+    st.just(0.0),
+    st.builds(
+        lambda head, gap, rest: (head + gap + rest).strip(),
+        st.text(alphabet=HAN, min_size=1, max_size=4),
+        st.sampled_from(["", " "]),
+        line_texts,
+    ),
+)
 indents = st.integers(min_value=0, max_value=12).map(lambda half: half / 2)
 pages_of_lines = st.lists(
-    st.lists(st.tuples(indents, line_texts), min_size=1, max_size=8).map(
-        # Some line of every page starts at the margin, as body text does.
-        lambda lines: [(0.0, lines[0][1]), *lines[1:]]
+    st.builds(
+        lambda first, rest: [first, *rest],
+        first_lines,
+        st.lists(st.tuples(indents, line_texts), max_size=7),
     ),
     min_size=1,
     max_size=3,

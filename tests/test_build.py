@@ -1,0 +1,162 @@
+"""End to end: raw/ to Parquet, deterministic, typed; make rebuilds only what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.cli import main
+from pipeline.schema import SCHEMA_VERSION, TABLES
+from tests.conftest import RAW, ROOT
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("processed")
+    assert main(["build", "--raw", str(RAW), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_every_table_has_its_declared_schema(built: Path) -> None:
+    for name, table in TABLES.items():
+        schema = pq.read_schema(built / f"{name}.parquet")
+        assert schema.names == table.names
+        for field in table.schema:
+            written = schema.field(field.name)
+            assert written.type == field.type, (name, field.name)
+            assert written.metadata[b"description"] == field.metadata[b"description"]
+
+
+def test_documents_and_paragraph_counts(built: Path) -> None:
+    documents = pq.read_table(built / "documents.parquet").to_pylist()
+    assert [d["doc_id"] for d in documents] == [
+        "CTOC/COP/2012/15",
+        "CTOC/COP/WG.4/2018/1",
+        "CTOC/COP/WG.7/2017/1",
+        "CTOC/COP/WG.7/2017/5",
+        "CTOC/COP/WG.7/2019/4",
+    ]
+    paragraphs = pq.read_table(built / "paragraphs.parquet").to_pandas()
+    numbered = paragraphs[paragraphs.kind == "paragraph"].groupby("doc_id")["number"].apply(list)
+    assert numbered["CTOC/COP/WG.7/2017/5"] == list(range(1, 33))
+    assert numbered["CTOC/COP/2012/15"] == list(range(1, 128))
+    footnotes = pq.read_table(built / "footnotes.parquet").to_pandas()
+    cop = footnotes[footnotes.doc_id == "CTOC/COP/2012/15"]
+    assert list(cop.number) == list(range(1, 31))
+
+
+def test_datapackage_lists_tables_counts_and_sources(built: Path) -> None:
+    package = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["schema_version"] == SCHEMA_VERSION
+    resources = {r["name"]: r for r in package["resources"]}
+    assert set(resources) == set(TABLES)
+    assert resources["documents"]["rows"] == 5
+    assert (
+        resources["paragraphs"]["rows"] == pq.read_metadata(built / "paragraphs.parquet").num_rows
+    )
+    assert {s["path"] for s in package["sources"]} == {
+        f"raw/{p.name}" for p in RAW.iterdir() if p.suffix == ".txt"
+    }
+    assert all(len(s["sha256"]) == 64 for s in package["sources"])
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    assert main(["build", "--raw", str(RAW), "--out", str(tmp_path), "--quiet"]) == 0
+    for path in sorted(built.rglob("*")):
+        if path.is_file():
+            again = tmp_path / path.relative_to(built)
+            assert again.read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_report_is_written(built: Path) -> None:
+    report = json.loads((built / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["documents"] == 5
+    assert report["summary"]["findings"]["error"] == 0
+    assert (
+        (built / "validation" / "report.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Validation report")
+    )
+
+
+# --- make: incremental rebuilds ------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project that uses this test run's Python environment."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    shutil.copytree(
+        ROOT / "pipeline", copy / "pipeline", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(RAW, copy / "raw")
+    shutil.copy(ROOT / "Makefile", copy / "Makefile")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    venv = copy / "venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    (venv / ".installed").touch()
+    return copy
+
+
+def _make(project: Path, *args: str) -> tuple[list[str], str]:
+    """Run make; return the documents it extracted and its output."""
+    done = subprocess.run(
+        ["make", "-C", str(project), f"VENV={project / 'venv'}", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    extracted = [
+        line.split("pipeline extract ")[1].split()[0].removeprefix("raw/")
+        for line in done.stdout.splitlines()
+        if "pipeline extract " in line
+    ]
+    return extracted, done.stdout
+
+
+def test_make_rebuilds_only_what_changed(project: Path) -> None:
+    extracted, _ = _make(project, "-j2")
+    assert len(extracted) == 5
+    extracted, output = _make(project)
+    assert extracted == []
+    assert "pipeline assemble" not in output
+    # A touched document is extracted again, alone.
+    (project / "raw" / "CTOC_COP_WG.4_2018_1.zh.txt").touch()
+    extracted, output = _make(project)
+    assert extracted == ["CTOC_COP_WG.4_2018_1.zh.txt"]
+    assert "pipeline assemble" in output
+    # A catalog edit re-extracts the documents whose row changed.
+    catalog = project / "raw" / "catalog.csv"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("第六届会议报告,", "第六届会议的报告,"),
+        encoding="utf-8",
+    )
+    extracted, _ = _make(project)
+    assert extracted == ["CTOC_COP_2012_15.zh.txt"]
+    # A change to a per-document stage re-extracts every document.
+    segment = project / "pipeline" / "segment.py"
+    segment.write_text(segment.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    extracted, _ = _make(project)
+    assert len(extracted) == 5
+
+
+def test_a_removed_document_leaves_every_table(project: Path) -> None:
+    _make(project)
+    (project / "raw" / "CTOC_COP_WG.4_2018_1.zh.txt").unlink()
+    extracted, output = _make(project)
+    assert extracted == []
+    assert "pipeline assemble" in output
+    for name in TABLES:
+        table = pq.read_table(project / "processed" / f"{name}.parquet")
+        assert "CTOC/COP/WG.4/2018/1" not in table.column("doc_id").to_pylist()

@@ -1,0 +1,94 @@
+"""Document metadata: kind, body, meeting number, dates, venue, title, symbol source."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.metadata import symbol_from_file_name
+from tests.conftest import AGENDA_WG4, AGENDA_WG7, INDEX, REPORT_COP6, REPORT_WG7, build_context
+
+EXPECTED = {
+    INDEX: (
+        "CTOC/COP/WG.7/2019/4", "recommendation_index", "WG.7", "偷运移民问题工作组", 6,
+        date(2019, 9, 11), date(2019, 9, 13), "维也纳",
+    ),
+    AGENDA_WG7: (
+        "CTOC/COP/WG.7/2017/1", "provisional_agenda", "WG.7", "偷运移民问题工作组", 4,
+        date(2017, 9, 11), date(2017, 9, 13), "维也纳",
+    ),
+    REPORT_WG7: (
+        "CTOC/COP/WG.7/2017/5", "meeting_report", "WG.7", "偷运移民问题工作组", 4,
+        date(2017, 9, 11), date(2017, 9, 13), "维也纳",
+    ),
+    AGENDA_WG4: (
+        "CTOC/COP/WG.4/2018/1", "provisional_agenda", "WG.4", "贩运人口问题工作组", 8,
+        date(2018, 7, 2), date(2018, 7, 3), "维也纳",
+    ),
+    REPORT_COP6: (
+        "CTOC/COP/2012/15", "meeting_report", "COP", "缔约方会议", 6,
+        date(2012, 10, 15), date(2012, 10, 19), "维也纳",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", list(EXPECTED), ids=lambda p: p.name)
+def test_documents_row(path: Path) -> None:
+    meta = build_context(path).meta
+    got = (
+        meta.doc_id, meta.kind, meta.body, meta.body_name, meta.meeting_number,
+        meta.date_start, meta.date_end, meta.venue,
+    )  # fmt: skip
+    assert got == EXPECTED[path]
+    assert meta.language == "zh"
+    assert meta.source_format == "txt"
+    assert len(meta.source_sha256) == 64
+
+
+def test_titles_and_where_the_symbol_came_from() -> None:
+    report = build_context(REPORT_WG7).meta
+    assert report.title == "2017 年 9 月 11 日至 13 日在维也纳举行的偷运移民问题工作组会议报告"
+    assert report.symbol_source == "file_name"
+    index = build_context(INDEX).meta
+    assert index.title == "偷运移民问题工作组前五次会议通过的各项建议索引"
+    assert index.symbol_source == "catalog"
+    assert index.distribution_date == date(2019, 7, 16)
+    assert build_context(AGENDA_WG7).meta.title == "临时议程说明"
+    cop = build_context(REPORT_COP6).meta
+    assert cop.title == "联合国打击跨国有组织犯罪公约缔约方会议第六届会议报告"  # from the catalog
+
+
+def test_symbol_printed_in_the_masthead_wins_over_the_file_name(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "联 合 国",
+            "CTOC/COP/WG.6/2031/4",
+            "Distr.: General",
+            "3 June 2031",
+            "Chinese",
+            "Original: English",
+            "枪支问题工作组",
+            "2031 年 5 月 3 日和 4 日，日内瓦",
+            "2031年5月3日和4日在日内瓦举行的枪支问题工作组会议报告",
+            "一. 导言",
+            "1. 枪支问题工作组第十一次会议于2031年5月3日和4日在日内瓦举行。",
+        ]
+    )
+    meta = context_from_text(text, "some_download.zh.txt").meta
+    assert meta.doc_id == "CTOC/COP/WG.6/2031/4"
+    assert meta.symbol_source == "text"
+    assert (meta.kind, meta.body, meta.body_name) == ("meeting_report", "WG.6", "枪支问题工作组")
+    assert meta.meeting_number == 11
+    assert (meta.date_start, meta.date_end) == (date(2031, 5, 3), date(2031, 5, 4))
+    assert meta.venue == "日内瓦"
+    assert meta.distribution_date == date(2031, 6, 3)
+
+
+def test_file_names_carry_symbol_and_language() -> None:
+    assert symbol_from_file_name(Path("CTOC_COP_WG.4_2018_CRP.1.zh.pdf")) == (
+        "CTOC/COP/WG.4/2018/CRP.1",
+        "zh",
+    )
+    assert symbol_from_file_name(Path("CTOC_COP_2012_15.txt")) == ("CTOC/COP/2012/15", None)

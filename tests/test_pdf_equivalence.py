@@ -41,9 +41,7 @@ def test_pdf_rendition_gives_the_same_paragraphs(path: Path, tmp_path: Path) -> 
     from_text = extract_document(path, {"symbol": symbol})
     from_pdf = extract_document(pdf, {"symbol": symbol})
     assert not from_pdf.failed, from_pdf.findings
-    assert _comparable(from_pdf.tables["paragraphs"]) == _comparable(
-        from_text.tables["paragraphs"]
-    )
+    assert _comparable(from_pdf.tables["paragraphs"]) == _comparable(from_text.tables["paragraphs"])
     assert [r["text"] for r in from_pdf.tables["footnotes"]] == [
         r["text"] for r in from_text.tables["footnotes"]
     ]

@@ -42,6 +42,8 @@ _MONTHS = [
     "December",
 ]
 _LANGUAGE_SUFFIX = re.compile(r"\.(?P<lang>[a-z]{2})$")
+# The kind of a document whose title names no known kind.
+UNKNOWN_KIND = "document"
 # How far into a document its front matter (title, date line) may reach.
 _FRONT_BLOCKS = 12
 
@@ -178,7 +180,7 @@ def _title_and_kind(front: list[Block]) -> tuple[str | None, str]:
         for block in headings:
             if kind.pattern.search(block.text):
                 return block.text, kind.kind
-    return (headings[0].text if headings else None), "document"
+    return (headings[0].text if headings else None), UNKNOWN_KIND
 
 
 def _body_for(doc_id: str) -> Body | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from .assemble import Summary, assemble, load_results, raw_files
 from .catalog import load_catalog, split_catalog
 from .driver import extract_document
+from .models import Finding
 from .store import DocumentResult, load_result, save_result
 
 EPILOG_BUILD = """examples:
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     files = raw_files(args.raw)
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
+    _print_errors(catalog.findings)
     results = _extract_all(files, catalog.row, args.jobs, quiet=args.quiet)
     return _finish(args.raw, results, args.out)
 
@@ -135,7 +137,12 @@ def _extract_reporting(path: Path, row: dict[str, str]) -> DocumentResult:
 
 
 def _report_failure(result: DocumentResult) -> None:
-    for finding in result.findings:
+    _print_errors(result.findings)
+
+
+def _print_errors(findings: list[Finding]) -> None:
+    """One line per error on stderr: the file and the reason."""
+    for finding in findings:
         if finding.severity == "error":
             print(f"error: {finding.message}", file=sys.stderr)
 
@@ -197,6 +204,7 @@ def _print_summary(summary: Summary, out: Path) -> None:
 
 def _split_catalog(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
+    _print_errors(catalog.findings)
     split_catalog(catalog, raw_files(args.raw), args.out)
     return 0
 

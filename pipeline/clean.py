@@ -8,6 +8,7 @@ composes them in order. What a step removes is kept (``RemovedLine``,
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -257,27 +258,37 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
     then shows as an indented line with no blank line before it.
     """
     double_spaced = txt and _double_spaced(body)
+    normal_gap = 1 if double_spaced else 0
+    line_step = None if txt else _typical_leading(body)
     result: list[CleanLine] = []
     previous: SourceLine | None = None
     blank_before = False
+    blanks = 0
     previous_spaced = True
     for line in body:
         if not line.text.strip():
             blank_before = True
+            blanks += 1
             continue
         source = line.source
-        leading = len(line.text) - len(line.text.lstrip(" \u3000\t"))
+        spaces = len(line.text) - len(line.text.lstrip(" \u3000\t"))
         page_top = previous is not None and (
             (source.page is not None and source.page != previous.page)
             or _any_between(removed, previous.number, source.number)
             # Runs of single-spaced lines are lists or tables, not page breaks.
-            or (double_spaced and not blank_before and previous_spaced and leading > 0)
+            or (double_spaced and not blank_before and previous_spaced and spaces > 0)
         )
         indent = source.indent
         if txt:
-            indent = float(leading)
+            indent = float(spaces)
             if page_top and indent >= 1:
                 indent -= 1
+        if page_top or previous is None:
+            gap = 0
+        elif txt:
+            gap = max(0, blanks - normal_gap)
+        else:
+            gap = _vertical_gap(previous, source, line_step)
         result.append(
             CleanLine(
                 number=source.number,
@@ -286,12 +297,33 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
                 page=source.page,
                 indent=indent,
                 page_top=page_top,
+                gap_before=gap,
             )
         )
         previous = source
         previous_spaced = blank_before
         blank_before = False
+        blanks = 0
     return result
+
+
+def _typical_leading(body: list[_Line]) -> float | None:
+    """The usual distance between two lines of a page (PDF)."""
+    steps = [
+        round(b.source.top - a.source.top, 1)
+        for a, b in itertools.pairwise(body)
+        if a.source.top is not None
+        and b.source.top is not None
+        and a.source.page == b.source.page
+        and b.source.top > a.source.top
+    ]
+    return Counter(steps).most_common(1)[0][0] if steps else None
+
+
+def _vertical_gap(previous: SourceLine, line: SourceLine, leading: float | None) -> int:
+    if not leading or previous.top is None or line.top is None or previous.page != line.page:
+        return 0
+    return max(0, round((line.top - previous.top) / leading) - 1)
 
 
 def _double_spaced(body: list[_Line]) -> bool:

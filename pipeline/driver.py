@@ -15,6 +15,8 @@ from .citations import extract_citations
 from .clean import clean_document
 from .errors import DocumentError
 from .extract import DocContext
+from .extract.agenda import extract_agenda_items, extract_schedule
+from .extract.resolutions import extract_resolution_paragraphs
 from .metadata import UNKNOWN_KIND, describe, symbol_from_file_name
 from .models import Block, Finding
 from .read import read_document
@@ -102,6 +104,9 @@ def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> Documen
         "paragraphs": _paragraph_rows(ctx),
         "footnotes": _footnote_rows(ctx),
         "citations": extract_citations(ctx),
+        "agenda_items": extract_agenda_items(ctx),
+        "schedule": extract_schedule(ctx),
+        "resolution_paragraphs": extract_resolution_paragraphs(ctx),
     }
     return DocumentResult(
         source_file=path.name,

@@ -83,6 +83,9 @@ class CleanLine:
     page: int | None
     indent: float
     page_top: bool = False
+    # Extra vertical space above the line, in empty lines beyond the text's
+    # usual spacing: the space that sets off headings and blocks.
+    gap_before: int = 0
     # Footnote numbers whose markers were found glued to this line's text.
     footnote_refs: list[int] = field(default_factory=list)
 

@@ -152,17 +152,20 @@ def _starts_block(
         return True  # table rows stand alone
     if previous.label is not None and previous.label.kind == "label":
         return True  # the text under a label such as 建议 1
+    if line.gap_before > 0:
+        return True  # extra space sets off a heading or a new block
     if _OPEN_END.search(last.text):
         return False  # a line cut inside a bracket, a symbol or a word goes on
     finished = bool(_TERMINAL.search(last.text))
     short = _width(last.text) < full_width - 2.5
     baseline = previous.lines[1].indent if len(previous.lines) > 1 else 0.0
     indented = line.indent > baseline
-    if _COMMA_END.search(last.text):
-        # Preambular paragraphs end with a comma; only indentation tells.
-        return indented
     if label is not None:
         return True
+    if _COMMA_END.search(last.text):
+        # Preambular paragraphs end with a comma: indentation or a short last
+        # line tells where one ends.
+        return indented or short
     if not finished:
         # A title: much shorter than the text, or a single line followed by an
         # indented one.

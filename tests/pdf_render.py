@@ -49,6 +49,8 @@ class RenderedLine:
     indent: float
     text: str
     footnote: bool = False
+    # Extra empty lines above this one (the space around headings).
+    space_before: int = 0
 
 
 Page = list[RenderedLine]
@@ -101,12 +103,18 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
         if pages[-1]:
             pages.append([])
 
+    normal_gap = 1 if double_spaced else 0
+    blanks = 0
     for raw in raw_lines:
         line = raw.rstrip()
         stripped = line.strip()
         if not stripped:
             blank_before = True
+            blanks += 1
             continue
+        # More blank lines than the text's usual spacing: space around a heading.
+        space_before = 1 if blanks > normal_gap else 0
+        blanks = 0
         # A page that ended mid-text shows as an indented line right after a
         # line that itself followed a blank one (runs of single-spaced lines
         # are lists and tables, not page breaks).
@@ -145,8 +153,9 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
             new_page()
         if page_top and leading:
             leading -= 1
+        space = 0 if page_top or not pages[-1] else space_before
         page_top = False
-        pages[-1].append(RenderedLine(leading, _clean(stripped)))
+        pages[-1].append(RenderedLine(leading, _clean(stripped), space_before=space))
     if not pages[-1]:
         pages.pop()
     return pages
@@ -219,10 +228,14 @@ def render_lines_pdf(
             footer = header_footer(number, symbol=symbol or "", job_number=job_number)[1]
             _draw_aligned(pdf, footer, FOOTER_BASELINE, odd=number % 2 == 1)
         # Squeeze the leading only when a page would run into the bottom margin.
-        needed = sum(FOOTNOTE_LEADING if line.footnote else BODY_LEADING for line in lines)
+        needed = sum(
+            (FOOTNOTE_LEADING if line.footnote else BODY_LEADING) * (1 + line.space_before)
+            for line in lines
+        )
         scale = min(1.0, (BODY_TOP - BODY_BOTTOM) / needed) if needed else 1.0
         y = BODY_TOP
         for line in lines:
+            y -= BODY_LEADING * line.space_before * scale
             size = FOOTNOTE_SIZE if line.footnote else BODY_SIZE
             pdf.setFont(FONT, size)
             pdf.drawString(LEFT + line.indent * BODY_SIZE, y, line.text)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.catalog import load_catalog
 from pipeline.driver import extract_document
-from tests.conftest import AGENDA_WG4, AGENDA_WG7, REPORT_COP6, REPORT_WG7
+from tests.conftest import AGENDA_WG4, AGENDA_WG7, RAW, REPORT_COP6, REPORT_WG7
 from tests.pdf_render import drawable, render_text_pdf
 
 SEEDS = {
@@ -38,8 +39,9 @@ def test_pdf_rendition_gives_the_same_paragraphs(path: Path, tmp_path: Path) -> 
     symbol, job = SEEDS[path]
     pdf = tmp_path / path.name.replace(".txt", ".pdf")
     render_text_pdf(path.read_text(encoding="utf-8"), pdf, symbol=symbol, job_number=job)
-    from_text = extract_document(path, {"symbol": symbol})
-    from_pdf = extract_document(pdf, {"symbol": symbol})
+    row = {**load_catalog(RAW / "catalog.csv", RAW).row(path.name), "symbol": symbol}
+    from_text = extract_document(path, row)
+    from_pdf = extract_document(pdf, row)
     assert not from_pdf.failed, from_pdf.findings
     assert _comparable(from_pdf.tables["paragraphs"]) == _comparable(from_text.tables["paragraphs"])
     assert [r["text"] for r in from_pdf.tables["footnotes"]] == [

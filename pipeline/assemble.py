@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import load_catalog
+from .extract.index import link_recommendations
 from .models import Finding
 from .schema import TABLES
 from .store import DocumentResult, load_result
@@ -73,6 +74,11 @@ def assemble(
                 "rows": {name: len(rows) for name, rows in result.tables.items()},
             }
         )
+    # Links between documents: index entries to the recommendations they cite.
+    tables["index_entries"], link_findings = link_recommendations(
+        tables["index_entries"], tables["recommendations"]
+    )
+    findings += link_findings
     findings += check_sequences(tables)
     findings = sort_findings(findings)
     out_dir.mkdir(parents=True, exist_ok=True)

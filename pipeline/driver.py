@@ -16,6 +16,8 @@ from .clean import clean_document
 from .errors import DocumentError
 from .extract import DocContext
 from .extract.agenda import extract_agenda_items, extract_schedule
+from .extract.index import extract_index_entries
+from .extract.recommendations import extract_recommendations
 from .extract.resolutions import extract_resolution_paragraphs
 from .metadata import UNKNOWN_KIND, describe, symbol_from_file_name
 from .models import Block, Finding
@@ -107,6 +109,8 @@ def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> Documen
         "agenda_items": extract_agenda_items(ctx),
         "schedule": extract_schedule(ctx),
         "resolution_paragraphs": extract_resolution_paragraphs(ctx),
+        "recommendations": extract_recommendations(ctx),
+        "index_entries": extract_index_entries(ctx),
     }
     return DocumentResult(
         source_file=path.name,

@@ -301,7 +301,7 @@ def _expand_range(left: tuple[_Level, ...], right: tuple[_Level, ...]) -> list[t
     return [(*left[:-1], (level, value)) for value in range(start, end + 1)]
 
 
-def _split_items(text: str) -> list[tuple[str, str]]:
+def split_items(text: str) -> list[tuple[str, str]]:
     """Split a list at its separators: (item, item with its neighbouring separators)."""
     bounds = [(0, 0), *((m.start(), m.end()) for m in _LIST_SEP_RE.finditer(text))]
     bounds.append((len(text), len(text)))
@@ -326,7 +326,7 @@ def expand_refs(text: str) -> list[str]:
         return []
     result: list[str] = []
     context: tuple[_Level, ...] | None = None
-    for piece, around in _split_items(normalized):
+    for piece, around in split_items(normalized):
         item = _WHITESPACE_RE.sub("", piece)
         try:
             if not item:

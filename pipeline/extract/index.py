@@ -45,7 +45,7 @@ from typing import Any
 from ..clean import tidy_spacing
 from ..models import Block, Finding
 from ..normalize.numerals import CHINESE_NUMERAL_CHARS, int_to_chinese, roman_to_int
-from ..normalize.refs import RefParseError, split_items, expand_refs
+from ..normalize.refs import RefParseError, expand_refs, split_items
 from ..normalize.symbols import find_symbols, normalize_symbol
 from ..records import IndexEntryRow
 from . import DocContext

@@ -16,6 +16,7 @@ from .clean import clean_document
 from .errors import DocumentError
 from .extract import DocContext
 from .extract.agenda import extract_agenda_items, extract_schedule
+from .extract.attendance import extract_participants
 from .extract.index import extract_index_entries
 from .extract.recommendations import extract_recommendations
 from .extract.resolutions import extract_resolution_paragraphs
@@ -111,6 +112,7 @@ def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> Documen
         "resolution_paragraphs": extract_resolution_paragraphs(ctx),
         "recommendations": extract_recommendations(ctx),
         "index_entries": extract_index_entries(ctx),
+        "participants": extract_participants(ctx),
     }
     return DocumentResult(
         source_file=path.name,

@@ -1,0 +1,934 @@
+"""Participants: attendance lists, the bureau, speakers and sponsors → ``participants``.
+
+One row per mention of a participant. Every rule keys on the structure of the
+sentences UN editors write and on fixed phrases kept in data files
+(``pipeline/data/attendance_*``), never on a particular document:
+
+* Attendance: ``以下<descriptor>派<marker>出席了…：<list>`` (the descriptor holds a
+  category word such as 缔约国, 签署国, 政府间组织, whatever instrument it names),
+  ``<subject>(作为…)派<marker>出席了…`` (``区域经济一体化组织欧洲联盟作为…缔约方派代表
+  出席了会议``) and ``派<marker>出席会议的有：<list>``. Counts stated in prose
+  (``108 个《公约》缔约国…派代表出席了…``) give no rows but an ``info`` finding
+  ``attendance_count`` each, and :func:`stated_counts` returns them.
+* Speakers: ``以下<descriptor>的代表…作了发言：<list>``, ``<list>的代表作了发言``,
+  ``签署国<name>的观察员也作了发言``, ``…听取了<list>的观察员所作的发言``,
+  ``作开幕发言的有：<list>``, ``<organization>也作了发言``.
+* Sponsors of draft resolutions: ``该草案的提案方为<list>``.
+* Bureau and panels: ``<role word>: Name（State）`` lines (the lines after one
+  without a role word continue its role) and the same in prose
+  (``工作组主席 Name（State）宣布会议开幕``, ``由以下讨论小组成员引导：Name（State）、…``).
+
+Column values:
+
+* ``role``: ``delegation`` (attended, sent representatives), ``observer``
+  (attended as an observer), ``speaker``, ``sponsor``, and the bureau and panel
+  roles of ``attendance_roles.csv`` (``chair``, ``vice_chair``, ``rapporteur``,
+  ``co_chair``, ``panelist`` …).
+* ``category``: ``state_party``, ``signatory``, ``non_signatory_state``,
+  ``regional_organization``, ``intergovernmental_organization``, ``un_entity``,
+  ``specialized_agency``, ``pni_institute``, ``observer_entity``, ``ngo``. A
+  category stated in the sentence wins; else the category the same document
+  states for that participant elsewhere (its attendance lists); else, for an
+  organization, the one in ``attendance_organizations.csv``; else, for a State,
+  the default of the marker (a State's representatives are a party's, a State's
+  observer not said to be a signatory is a non-signatory). Persons (bureau,
+  panelists) have none.
+* ``agenda_item``: the canonical items (``2.a``), comma-separated in printed
+  order with ranges expanded (``议程项目 2 至 5`` → ``2,3,4,5``). A speakers
+  sentence that names items uses them, and the sentences after it in the same
+  section inherit them; otherwise the item that the section (or an enclosing
+  one) says it considered (``审议了议程项目 2(a)``). Sponsors take the section's
+  item; attendance and bureau rows have none.
+* ``paragraph_number``: the numbered paragraph naming the participant, or the
+  one enclosing an unnumbered block (a bureau line under paragraph 6).
+
+States resolve through :func:`pipeline.normalize.countries.default_resolver`; a
+name that is neither a known State nor recognisably an organization gives an
+``unknown_country`` warning and a null ``iso3``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..clean import tidy_spacing
+from ..models import Block
+from ..normalize.countries import CountryResolver, default_resolver, name_key
+from ..normalize.numerals import chinese_to_int, fold_width
+from ..normalize.refs import RefParseError, expand_refs
+from ..records import ParticipantRow
+from . import DocContext
+
+__all__ = [
+    "Vocabulary",
+    "agenda_item_list",
+    "clean_name",
+    "extract_participants",
+    "load_vocabulary",
+    "stated_counts",
+]
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# Kinds of blocks that never hold participants (rows of a converted table).
+_SKIPPED_KINDS = frozenset({"table_row"})
+# Blocks that end the scope of a numbered paragraph.
+_SCOPE_KINDS = frozenset({"chapter", "section", "subheading"})
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+# A person's name as UN Chinese reports print it: Latin script, or a short
+# Chinese name.
+_LATIN_NAME = re.compile(rf"[{_LATIN}][{_LATIN}.'’\- ]*")
+_CJK_NAME = re.compile(rf"[{_CJK}·]{{2,8}}")
+# The State in brackets after a person: Chinese characters only.
+_BRACKET_STATE = re.compile(rf"[{_CJK}·]{{2,20}}")
+_PERSON_ITEM = re.compile(r"\s*(?P<name>[^()（）、，,；;：:。]+?)\s*\((?P<state>[^()]+)\)")
+# Items may run on with no separator at all where a layout's line breaks were
+# joined ("…（罗马尼亚）Eugenio María Curia（阿根廷）").
+_PERSON_SEPARATOR = re.compile(r"\s*(?:[、，,；;]|以及|和|及)?\s*")
+_NUMERAL = r"[0-9]+|[〇零一二两三四五六七八九十百千]+"
+# A count: "108 个", "一个"; "这两个签署国" is an apposition, not a count.
+_COUNT = re.compile(rf"(?<![这些])(?P<n>{_NUMERAL})\s*个")
+_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
+# Only 以及 is always a conjunction at the head of an item; 和 and 及 also begin
+# names (和平…), so they are taken off only before a known name (see _Names).
+_LEADING_CONJUNCTION = re.compile(r"^以及\s*")
+_LEADING_AND = re.compile(r"^(?:和|及)\s*")
+_SEPARATOR_AND_ALSO = re.compile(r"([、，,；;])\s*以及\s*")
+_CLAUSE_BREAK = frozenset("，,；;：:。")
+_SENTENCE_END = frozenset("。！？!?")
+
+# An agenda item reference list: "2", "2(a)", "2 至 5", "3 和 4", "2(a)和(b)".
+_ITEM = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
+_SUB = r"\(\s*[a-z]\s*\)"
+_ITEM_SEP = r"\s*(?:至|到|-|–|—|以及|和|、|及)\s*"
+_REF_LIST = rf"{_ITEM}(?:{_ITEM_SEP}(?:{_ITEM}|{_SUB}))*"
+
+
+# --- vocabulary ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryWord:
+    """A category word of attendance lists (缔约国 → state_party)."""
+
+    word: str
+    category: str
+    entity_type: str
+    in_name: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """How a participant took part: 代表 (representatives), 观察员 (observers)."""
+
+    phrase: str
+    role: str
+    default_category: str | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The fixed phrases, category words, role words and names the rules use."""
+
+    categories: tuple[CategoryWord, ...]
+    markers: tuple[Marker, ...]
+    attend_markers: tuple[Marker, ...]
+    phrases: dict[str, tuple[str, ...]]
+    roles: dict[str, str]
+    titles: dict[str, str]
+    org_heads: tuple[str, ...]
+    organizations: dict[str, str]
+
+    def category(self, word: str) -> CategoryWord:
+        return next(entry for entry in self.categories if entry.word == word)
+
+    def marker(self, phrase: str) -> Marker:
+        return next(m for m in (*self.markers, *self.attend_markers) if m.phrase == phrase)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _words(name: str) -> tuple[str, ...]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def load_vocabulary() -> Vocabulary:
+    """Read the ``attendance_*`` data files once."""
+    phrases: dict[str, list[str]] = {}
+    markers: list[Marker] = []
+    attend_markers: list[Marker] = []
+    for row in _rows("attendance_phrases.csv"):
+        if row["kind"] in ("marker", "attend_marker"):
+            marker = Marker(row["phrase"], row["role"], row["category"] or None)
+            (markers if row["kind"] == "marker" else attend_markers).append(marker)
+        else:
+            phrases.setdefault(row["kind"], []).append(row["phrase"])
+    return Vocabulary(
+        categories=tuple(
+            CategoryWord(row["word"], row["category"], row["entity_type"], row["in_name"] == "yes")
+            for row in _rows("attendance_categories.csv")
+        ),
+        markers=tuple(markers),
+        attend_markers=tuple(attend_markers),
+        phrases={kind: tuple(values) for kind, values in phrases.items()},
+        roles={row["word"]: row["role"] for row in _rows("attendance_roles.csv")},
+        titles={row["title"]: row["kind"] for row in _rows("attendance_titles.csv")},
+        org_heads=_words("attendance_org_heads.txt"),
+        organizations={
+            name_key(row["name"]): row["category"] for row in _rows("attendance_organizations.csv")
+        },
+    )
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation, longest first so that 副主席 wins over 主席."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    category: re.Pattern[str]
+    appositive: re.Pattern[str]
+    attend_list: re.Pattern[str]
+    attend_have: re.Pattern[str]
+    attend_subject: re.Pattern[str]
+    attend_verb: re.Pattern[str]
+    speech_list: re.Pattern[str]
+    speech_have: re.Pattern[str]
+    speech_subject: re.Pattern[str]
+    speech_bare: re.Pattern[str]
+    sponsor: re.Pattern[str]
+    consider: re.Pattern[str]
+    item: re.Pattern[str]
+    role: re.Pattern[str]
+    intro: re.Pattern[str]
+    hear: re.Pattern[str]
+    quantifier: re.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    v = load_vocabulary()
+    p = v.phrases
+    cats = _alt(entry.word for entry in v.categories)
+    markers = _alt(m.phrase for m in v.markers)
+    attend_markers = _alt(m.phrase for m in (*v.markers, *v.attend_markers))
+    intro = _alt(p["list_intro"])
+    attend = _alt(p["attend_verb"])
+    speech = _alt(p["speech_verb"])
+    also = r"(?:也|还)?"
+    return _Patterns(
+        category=re.compile(cats),
+        appositive=re.compile(rf"这\s*(?:{_NUMERAL})?\s*个?\s*(?P<word>{cats})\s*$"),
+        attend_list=re.compile(
+            rf"(?:{intro})(?P<desc>[^：:。]*?){also}(?:派(?P<marker>{attend_markers}))?{also}"
+            rf"(?:{attend})了?[^：:。]*[：:](?P<list>.+)$"
+        ),
+        attend_have=re.compile(
+            rf"(?:派(?P<marker>{attend_markers}))?{also}(?:{attend})[^：:。]*?的有[：:](?P<list>.+)$"
+        ),
+        attend_subject=re.compile(rf"{also}派(?P<marker>{attend_markers}){also}(?:{attend})了"),
+        attend_verb=re.compile(attend),
+        speech_list=re.compile(
+            rf"(?:{intro})(?P<desc>[^：:。]*?)(?P<marker>{markers})[^：:。]*?(?:{speech})"
+            rf"[^：:。]*[：:](?P<list>.+)$"
+        ),
+        speech_have=re.compile(rf"(?:{_alt(p['speech_list'])})[：:]?(?P<list>.+)$"),
+        speech_subject=re.compile(
+            rf"(?P<marker>{markers})(?P<remark>\s*\([^()]*\))?{also}(?:{speech})"
+        ),
+        speech_bare=re.compile(rf"{also}(?:{_alt(p['speech_verb_bare'])})"),
+        sponsor=re.compile(
+            rf"(?:{_alt(p['sponsor'])})(?:{_alt(p['sponsor_copula'])})[：:]?\s*(?P<list>[^。]+)"
+        ),
+        consider=re.compile(
+            rf"(?:{_alt(p['consider'])})[^。]*?(?:{_alt(p['item_word'])})\s*(?P<refs>{_REF_LIST})"
+        ),
+        item=re.compile(rf"(?:{_alt(p['item_word'])})\s*(?P<refs>{_REF_LIST})"),
+        role=re.compile(_alt(v.roles)),
+        intro=re.compile(rf"^(?:{intro})"),
+        hear=re.compile(_alt(p["hear"])),
+        quantifier=re.compile(rf"^(?:{_alt(p['quantifier'])}|(?:{_NUMERAL})\s*[名位个])"),
+    )
+
+
+# --- small helpers ----------------------------------------------------------------
+
+
+def clean_name(text: str) -> str:
+    """A participant's name as printed, tidied: full-width forms folded, wrap
+    spaces between Chinese characters dropped, a leading conjunction
+    (``以及``) and a trailing bracketed remark (``（代表…）``) taken off."""
+    name = tidy_spacing(fold_width(text)).strip()
+    while True:
+        stripped = _REMARK.sub("", _LEADING_CONJUNCTION.sub("", name)).strip()
+        if stripped == name or not stripped:
+            return stripped or name
+        name = stripped
+
+
+def agenda_item_list(printed: str) -> str | None:
+    """Printed agenda items (``2 至 5``, ``2(a)``, ``3 和 4``) as canonical items,
+    comma-separated in printed order (``2,3,4,5``); None when unreadable."""
+    try:
+        items = expand_refs(fold_width(printed))
+    except RefParseError:
+        return None
+    return ",".join(items) or None
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """Sentences of ``text`` split at full stops outside brackets."""
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "(（":
+            depth += 1
+        elif char in ")）":
+            depth = max(depth - 1, 0)
+        elif char in _SENTENCE_END and depth == 0:
+            if text[start:index].strip():
+                yield text[start:index].strip()
+            start = index + 1
+    if text[start:].strip():
+        yield text[start:].strip()
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The clause ending at ``end``: from the last comma, colon or semicolon
+    outside brackets."""
+    depth = 0
+    for index in range(end - 1, -1, -1):
+        char = text[index]
+        if char in ")）":
+            depth += 1
+        elif char in "(（":
+            depth = max(depth - 1, 0)
+        elif char in _CLAUSE_BREAK and depth == 0:
+            return text[index + 1 : end].strip()
+    return text[:end].strip()
+
+
+def _strip_also(text: str) -> str:
+    return re.sub(r"(?:也|还)$", "", text.strip()).strip()
+
+
+# --- names ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Entity:
+    name: str
+    entity_type: str
+    iso3: str | None
+    category: str | None  # from the directory of organizations or a mandate title
+    marker: Marker | None = None
+
+
+class _Names:
+    """Splits printed lists and tells States from organizations."""
+
+    def __init__(self, ctx: DocContext, resolver: CountryResolver) -> None:
+        self.ctx = ctx
+        self.resolver = resolver
+        self.vocab = load_vocabulary()
+        # Organizations whose names hold a list separator (联合国教育、科学及文化组织).
+        self._guarded = sorted(
+            (name for name in self.vocab.organizations if re.search(r"[、，,]", name)),
+            key=len,
+            reverse=True,
+        )
+
+    def _is_org_name(self, name: str) -> bool:
+        key = name_key(name)
+        return key in self.vocab.organizations or key.endswith(self.vocab.org_heads)
+
+    def split(self, text: str) -> list[str]:
+        """Items of a printed list, as printed (organizations split too)."""
+        # "甲、乙、以及丙": the resolver would cut 以及 after its first character.
+        masked = _SEPARATOR_AND_ALSO.sub(r"\1", text)
+        for name in self._guarded:
+            masked = masked.replace(name, name.replace("、", "\ue000").replace("，", "\ue001"))
+        items: list[str] = []
+        for piece in self.resolver.split_names(masked):
+            for item in self._split_organizations(piece):
+                item = item.replace("\ue000", "、").replace("\ue001", "，")
+                if clean_name(item):
+                    items.append(self._drop_and(item))
+        return items
+
+    def _drop_and(self, item: str) -> str:
+        """``和美国`` (a list printed ``甲、乙、和丙``) → ``美国``; ``和平协会`` stays."""
+        rest = _LEADING_AND.sub("", item.strip())
+        if rest != item.strip() and self._is_known(clean_name(rest)):
+            return rest
+        return item
+
+    def _is_known(self, name: str) -> bool:
+        return bool(self.resolver.resolve(name)) or name_key(name) in self.vocab.organizations
+
+    def _split_organizations(self, piece: str) -> list[str]:
+        """Split ``甲组织和乙`` where the left side is a finished name: the
+        resolver splits at 和 only beside a known State."""
+        if self.resolver.resolve(clean_name(piece)):
+            return [piece]
+        for match in re.finditer(r"以及|和|及", piece):
+            left, right = piece[: match.start()].strip(), piece[match.end() :].strip()
+            if not left or not right or left.count("(") != left.count(")"):
+                continue
+            cleaned = clean_name(left)
+            if self._is_org_name(cleaned) or self.resolver.resolve(cleaned):
+                return [left, *self._split_organizations(right)]
+        return [piece]
+
+    def recognised(self, item: str) -> bool:
+        """A known State, a known or recognisable organization, or a title."""
+        name = clean_name(item)
+        return (
+            self._is_org_name(name)
+            or self.resolver.resolve(name) is not None
+            or self._title(name) is not None
+        )
+
+    def _title(self, name: str) -> str | None:
+        """The official title or mandate that ends ``name`` (墨西哥内政部长)."""
+        titles = sorted(self.vocab.titles, key=len, reverse=True)
+        return next((t for t in titles if name.endswith(t) and len(name) > len(t)), None)
+
+    def _strip_marker(self, name: str) -> tuple[str, Marker | None]:
+        if self._title(name):
+            return name, None  # 常驻代表, 特别代表: a title, not the marker 代表
+        for marker in self.vocab.markers:
+            if name.endswith(marker.phrase) and len(name) > len(marker.phrase):
+                return clean_name(name[: -len(marker.phrase)]), marker
+        return name, None
+
+    def _state_prefix(self, name: str) -> str | None:
+        for end in range(len(name), 1, -1):
+            if self.resolver.resolve(name[:end]):
+                return name[:end]
+        return None
+
+    def classify(self, printed: str, entity_type: str | None, block: Block) -> _Entity | None:
+        """The participant named by one list item; ``entity_type`` is what the
+        list's category says (None when the list states none)."""
+        name, marker = self._strip_marker(clean_name(printed))
+        if not name:
+            return None
+        key = name_key(name)
+        if entity_type == "organization":
+            return _Entity(name, "organization", None, self.vocab.organizations.get(key), marker)
+        iso3 = self.resolver.resolve(name)
+        if iso3 or entity_type == "state":
+            return self._state(name, iso3, marker, block)
+        if key in self.vocab.organizations or key.endswith(self.vocab.org_heads):
+            return _Entity(name, "organization", None, self.vocab.organizations.get(key), marker)
+        title = self._title(name)
+        if title and self.vocab.titles[title] == "mandate":
+            return _Entity(name, "organization", None, "un_entity", marker)
+        if title:
+            # An official speaking for a State or an office: 墨西哥内政部长.
+            holder = clean_name(name[: -len(title)])
+            holder_key = name_key(holder)
+            if self.resolver.resolve(holder):
+                return self._state(holder, self.resolver.resolve(holder), marker, block)
+            if holder_key in self.vocab.organizations:
+                category = self.vocab.organizations[holder_key]
+                return _Entity(holder, "organization", None, category, marker)
+            if prefix := self._state_prefix(holder):
+                return self._state(prefix, self.resolver.resolve(prefix), marker, block)
+            if holder_key.endswith(self.vocab.org_heads):
+                return _Entity(holder, "organization", None, None, marker)
+        return self._state(name, None, marker, block)
+
+    def _state(self, name: str, iso3: str | None, marker: Marker | None, block: Block) -> _Entity:
+        if iso3 is None:
+            self.ctx.warn(
+                "unknown_country",
+                f"participant {name!r} is neither a known State nor an organization",
+                block,
+                evidence=name,
+            )
+        return _Entity(name, "state", iso3, None, marker)
+
+
+# --- descriptors -----------------------------------------------------------------
+
+
+def _descriptor_like(head: str) -> bool:
+    """Text before a category word that describes rather than names
+    (``《公约》``, ``作为…的``, ``108 个``)."""
+    head = head.strip()
+    return (
+        not head
+        or "的" in head
+        or "《" in head
+        or "》" in head
+        or head.startswith("作为")
+        or bool(_COUNT.search(head))
+        or bool(_patterns().intro.match(head))
+    )
+
+
+def _split_subject(text: str) -> tuple[CategoryWord | None, str]:
+    """(category stated, names) of a sentence subject: ``签署国泰国`` →
+    (signatory, 泰国); ``泰国和日本这两个签署国`` → (signatory, 泰国和日本);
+    ``相关非政府组织`` → (ngo, "") (a category, no names)."""
+    vocab = load_vocabulary()
+    pats = _patterns()
+    text = pats.intro.sub("", text.strip()).strip()
+    if match := pats.appositive.search(text):
+        return vocab.category(match["word"]), text[: match.start()].strip()
+    found = list(pats.category.finditer(text))
+    if not found:
+        return None, text
+    last = found[-1]
+    entry = vocab.category(last.group())
+    rest = text[last.end() :].strip()
+    head = text[: last.start()]
+    if rest:
+        if rest in vocab.org_heads:
+            # 缔约国会议: the word is part of an organization's name.
+            return None, text
+        if entry.in_name:
+            return entry, text[last.start() :]
+        return entry, rest
+    if entry.in_name and not _descriptor_like(head):
+        return None, text  # a name ending in the word (英联邦秘书处)
+    return entry, ""
+
+
+def _descriptor_category(text: str) -> CategoryWord | None:
+    found = list(_patterns().category.finditer(text))
+    return load_vocabulary().category(found[-1].group()) if found else None
+
+
+# --- mentions --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Mention:
+    """One participant named in one block; ``stated`` when the sentence gave
+    its category."""
+
+    block: Block
+    paragraph: int | None
+    entity: _Entity
+    role: str
+    category: str | None
+    stated: bool
+    person: str | None = None
+    agenda_item: str | None = None
+
+
+class _Extractor:
+    """Reads one document's blocks in order, keeping the agenda item each
+    section considers, and collects mentions."""
+
+    def __init__(self, ctx: DocContext) -> None:
+        self.ctx = ctx
+        self.vocab = load_vocabulary()
+        self.pats = _patterns()
+        self.names = _Names(ctx, default_resolver())
+        self.mentions: list[_Mention] = []
+        self.considered: dict[str, str] = {}
+        self.spoken: dict[str, str] = {}
+
+    # -- context -----------------------------------------------------------------
+
+    def _section_item(self, section: str) -> str | None:
+        parts = section.split(".") if section else []
+        while parts:
+            if (item := self.considered.get(".".join(parts))) is not None:
+                return item
+            parts.pop()
+        return self.considered.get("")
+
+    def _items(self, refs: str, block: Block) -> str | None:
+        items = agenda_item_list(refs)
+        if items is None:
+            self.ctx.warn(
+                "participants_agenda_item",
+                f"cannot read the agenda item reference {refs!r}",
+                block,
+                evidence=refs,
+            )
+        return items
+
+    # -- emitting ----------------------------------------------------------------
+
+    def _add(
+        self,
+        block: Block,
+        paragraph: int | None,
+        items: list[str],
+        role: str,
+        category: CategoryWord | None,
+        marker: Marker | None = None,
+        agenda_item: str | None = None,
+    ) -> None:
+        entity_type = category.entity_type if category else None
+        for printed in items:
+            entity = self.names.classify(printed, entity_type, block)
+            if entity is None:
+                continue
+            own = entity.marker or marker
+            entity.marker = own
+            item_role = own.role if role == "attendance" and own else role
+            if role == "attendance" and not own:
+                # "以下缔约国出席了会议": States attend as delegations.
+                item_role = "delegation" if entity.entity_type == "state" else "observer"
+            self.mentions.append(
+                _Mention(
+                    block,
+                    paragraph,
+                    entity,
+                    item_role,
+                    category.category if category else None,
+                    category is not None,
+                    agenda_item=agenda_item,
+                )
+            )
+
+    # -- rules ---------------------------------------------------------------------
+
+    def block(self, block: Block, paragraph: int | None) -> None:
+        text = fold_width(block.text)
+        match = self.pats.consider.search(text)
+        if match and (items := self._items(match["refs"], block)) is not None:
+            self.considered[block.section] = items
+            self.spoken.pop(block.section, None)
+        for sentence in _sentences(text):
+            self._sponsors(sentence, block, paragraph)
+            if not self._attendance(sentence, block, paragraph):
+                self._speakers(sentence, block, paragraph)
+            self._roles(sentence, block, paragraph)
+
+    def _sponsors(self, sentence: str, block: Block, paragraph: int | None) -> None:
+        for match in self.pats.sponsor.finditer(sentence):
+            items = self.names.split(match["list"])
+            if not any(self.names.recognised(name) for name in items):
+                # "提案国为此…": the phrase without a list of sponsors after it.
+                self.ctx.warn(
+                    "participants_unresolved_sponsor",
+                    f"no State or organization in the sponsors {match['list']!r}",
+                    block,
+                    evidence=match["list"],
+                    severity="info",
+                )
+                continue
+            item = self._section_item(block.section)
+            self._add(block, paragraph, items, "sponsor", None, agenda_item=item)
+
+    def _attendance(self, sentence: str, block: Block, paragraph: int | None) -> bool:
+        verb = self.pats.attend_verb.search(sentence)
+        if verb is None:
+            return False
+        counted = bool(_counts_in(_clause_before(sentence, verb.start())))
+        if match := self.pats.attend_list.search(sentence):
+            category = _descriptor_category(match["desc"])
+            marker = self.vocab.marker(match["marker"]) if match["marker"] else None
+            items = self.names.split(match["list"])
+            self._add(block, paragraph, items, "attendance", category, marker)
+            return True
+        if match := self.pats.attend_have.search(sentence):
+            marker = self.vocab.marker(match["marker"]) if match["marker"] else None
+            names = [
+                item
+                for item in self.names.split(match["list"])
+                if not _counts_in(item) and _split_subject(item)[1]
+            ]
+            self._add(block, paragraph, names, "attendance", None, marker)
+            return True
+        if counted:
+            return True
+        found = False
+        for match in self.pats.attend_subject.finditer(sentence):
+            subject = _strip_also(_clause_before(sentence, match.start()))
+            capacity = None
+            if "作为" in subject:
+                subject, _, capacity = subject.partition("作为")
+            category, names = _split_subject(subject)
+            if category is None and capacity:
+                category = _descriptor_category(capacity)
+            marker = self.vocab.marker(match["marker"])
+            if names:
+                self._add(block, paragraph, self.names.split(names), "attendance", category, marker)
+                found = True
+        return found
+
+    def _speech_item(self, sentence: str, block: Block) -> str | None:
+        if match := self.pats.item.search(sentence):
+            items = self._items(match["refs"], block)
+            if items is not None:
+                self.spoken[block.section] = items
+                return items
+        return self.spoken.get(block.section) or self._section_item(block.section)
+
+    def _speakers(self, sentence: str, block: Block, paragraph: int | None) -> None:
+        if match := self.pats.speech_list.search(sentence):
+            item = self._speech_item(sentence, block)
+            category = _descriptor_category(match["desc"])
+            marker = self.vocab.marker(match["marker"])
+            items = self.names.split(match["list"])
+            self._add(block, paragraph, items, "speaker", category, marker, item)
+            return
+        if match := self.pats.speech_have.search(sentence):
+            item = self._speech_item(sentence, block)
+            self._add(
+                block, paragraph, self.names.split(match["list"]), "speaker", None, None, item
+            )
+            return
+        matches = list(self.pats.speech_subject.finditer(sentence))
+        for match in matches:
+            self._speaker_subject(sentence, match.start(), block, paragraph, match["marker"])
+        if not matches and (bare := self.pats.speech_bare.search(sentence)):
+            self._speaker_subject(sentence, bare.start(), block, paragraph, None)
+
+    def _speaker_subject(
+        self, sentence: str, end: int, block: Block, paragraph: int | None, marker: str | None
+    ) -> None:
+        subject = _clause_before(sentence, end)
+        if hear := list(self.pats.hear.finditer(subject)):
+            subject = subject[hear[-1].end() :]
+        subject = re.sub(r"的$", "", _strip_also(subject)).strip()
+        if self.pats.quantifier.match(subject):
+            return  # "一些代表作了发言", "一名观察员的发言": nobody named
+        category, names = _split_subject(subject)
+        if not names:
+            return
+        items = self.names.split(names)
+        if marker is None and not all(self.names.recognised(item) for item in items):
+            # Without 代表/观察员 the subject may be anything ("主席也作了发言").
+            self.ctx.warn(
+                "participants_unresolved_speaker",
+                f"speaker {names!r} is neither a State nor a known kind of organization",
+                block,
+                evidence=names,
+                severity="info",
+            )
+            return
+        item = self._speech_item(sentence, block)
+        found = self.vocab.marker(marker) if marker else None
+        self._add(block, paragraph, items, "speaker", category, found, item)
+
+    def _is_state(self, name: str) -> bool:
+        return self.names.resolver.resolve(name) is not None
+
+    def _roles(self, sentence: str, block: Block, paragraph: int | None) -> None:
+        for match in self.pats.role.finditer(sentence):
+            role = self.vocab.roles[match.group()]
+            position = match.end()
+            colon = re.match(r"[^。：:；;()]{0,12}?[：:]\s*", sentence[position:])
+            if colon:
+                persons, _ = _persons(sentence, position + colon.end(), False, self._is_state)
+            else:
+                persons, _ = _persons(sentence, position, True, self._is_state)
+            item = None
+            if persons and (found := self.pats.item.search(sentence)):
+                item = self._items(found["refs"], block)
+            self._add_persons(block, paragraph, persons, role, item)
+
+    def _add_persons(
+        self,
+        block: Block,
+        paragraph: int | None,
+        persons: list[tuple[str, str]],
+        role: str,
+        item: str | None = None,
+    ) -> None:
+        for person, state in persons:
+            iso3 = self.names.resolver.resolve(state)
+            if iso3 is None:
+                self.ctx.warn(
+                    "unknown_country",
+                    f"{person} represents {state!r}, not a known State",
+                    block,
+                    evidence=state,
+                )
+            entity = _Entity(state, "person", iso3, None)
+            self.mentions.append(
+                _Mention(block, paragraph, entity, role, None, False, person, item)
+            )
+
+    # -- bureau lines ----------------------------------------------------------------
+
+    def bureau_role(self, block: Block) -> str | None:
+        """The role a ``<role word>: Name（State）…`` line gives, else None."""
+        text = fold_width(block.text).strip()
+        match = self.pats.role.match(text)
+        if match is None:
+            return None
+        colon = re.match(r"\s*[：:]\s*", text[match.end() :])
+        if colon is None:
+            return None
+        persons, end = _persons(text, match.end() + colon.end(), False, self._is_state)
+        return self.vocab.roles[match.group()] if persons and end == len(text) else None
+
+    def continuation(self, block: Block, paragraph: int | None, role: str) -> bool:
+        """Read a ``Name（State）`` line that continues the role of the line above."""
+        text = fold_width(block.text).strip()
+        if self.pats.role.search(text):
+            return False
+        persons, end = _persons(text, 0, False, self._is_state)
+        if not persons or end != len(text):
+            return False
+        self._add_persons(block, paragraph, persons, role)
+        return True
+
+    # -- finishing ---------------------------------------------------------------------
+
+    def rows(self) -> list[ParticipantRow]:
+        # What the document states about a participant anywhere fills in the
+        # category where a sentence does not say it.
+        stated: dict[str, str] = {}
+        for mention in self.mentions:
+            if mention.stated and mention.category and mention.entity.entity_type != "person":
+                stated.setdefault(_registry_key(mention.entity), mention.category)
+        rows: list[ParticipantRow] = []
+        for mention in self.mentions:
+            entity = mention.entity
+            category = mention.category
+            if category is None and entity.entity_type != "person":
+                category = stated.get(_registry_key(entity)) or entity.category
+                if category is None and entity.entity_type == "state" and entity.marker:
+                    category = entity.marker.default_category
+            block = mention.block
+            rows.append(
+                ParticipantRow(
+                    doc_id=self.ctx.doc_id,
+                    name=entity.name,
+                    iso3=entity.iso3,
+                    entity_type=entity.entity_type,
+                    category=category,
+                    role=mention.role,
+                    person=mention.person,
+                    agenda_item=mention.agenda_item,
+                    paragraph_number=mention.paragraph,
+                    seq=block.seq,
+                    line_start=block.line_start,
+                    line_end=block.line_end,
+                    page=block.page,
+                )
+            )
+        return rows
+
+
+def _registry_key(entity: _Entity) -> str:
+    return entity.iso3 or name_key(entity.name)
+
+
+def _persons(
+    text: str, start: int, latin_only: bool, is_state: Callable[[str], bool]
+) -> tuple[list[tuple[str, str]], int]:
+    """``Name（State）`` items from ``start``, separated by 、，和 or spaces:
+    ((name, state) pairs, end of the last item). A Latin-script name marks a
+    person whatever the bracket holds; a Chinese one only before a known State."""
+    persons: list[tuple[str, str]] = []
+    position = end = start
+    while match := _PERSON_ITEM.match(text, position):
+        name = " ".join(match["name"].split())
+        state = "".join(match["state"].split())
+        if not _BRACKET_STATE.fullmatch(state):
+            break
+        if not _LATIN_NAME.fullmatch(name) and (
+            latin_only or not _CJK_NAME.fullmatch(name) or not is_state(state)
+        ):
+            break
+        persons.append((name, state))
+        end = match.end()
+        separator = _PERSON_SEPARATOR.match(text, end)
+        position = separator.end() if separator else end
+    return persons, end
+
+
+def _counts_in(text: str) -> list[tuple[str, int]]:
+    """(category, count) for each ``N 个<category word>`` in ``text``."""
+    vocab = load_vocabulary()
+    pattern = _patterns().category
+    matches = list(_COUNT.finditer(text))
+    counts: list[tuple[str, int]] = []
+    for index, match in enumerate(matches):
+        stop = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        word = pattern.search(text, match.end(), stop)
+        value = chinese_to_int(match["n"])
+        if word is not None and value is not None:
+            counts.append((vocab.category(word.group()).category, value))
+    return counts
+
+
+def _paragraphs(blocks: list[Block]) -> dict[int, int | None]:
+    """Block seq → number of the numbered paragraph it is or sits in."""
+    current: int | None = None
+    result: dict[int, int | None] = {}
+    for block in blocks:
+        if block.kind in _SCOPE_KINDS:
+            current = None
+        if block.number is not None:
+            current = block.number
+        result[block.seq] = current
+    return result
+
+
+# --- public ------------------------------------------------------------------------
+
+
+def _count_statements(ctx: DocContext) -> Iterator[tuple[str, int, Block, str]]:
+    """(category, count, block, sentence) for each attendance count in prose."""
+    pats = _patterns()
+    for block in ctx.blocks:
+        if block.kind in _SKIPPED_KINDS:
+            continue
+        for sentence in _sentences(fold_width(block.text)):
+            verb = pats.attend_verb.search(sentence)
+            if verb is None:
+                continue
+            counts = _counts_in(_clause_before(sentence, verb.start()))
+            if match := pats.attend_have.search(sentence):
+                counts += _counts_in(match["list"])
+            for category, count in counts:
+                yield category, count, block, sentence
+
+
+def stated_counts(ctx: DocContext) -> list[tuple[str, int, Block]]:
+    """(category, count, block) for each attendance count stated in prose:
+    ``108 个《公约》缔约国…派代表出席了…`` → (``state_party``, 108, block)."""
+    return [(category, count, block) for category, count, block, _ in _count_statements(ctx)]
+
+
+def extract_participants(ctx: DocContext) -> list[ParticipantRow]:
+    """One row per mention of a participant in the document's attendance lists,
+    bureau, speakers and sponsors; counts stated in prose become ``info`` findings."""
+    for category, count, block, sentence in _count_statements(ctx):
+        ctx.warn(
+            "attendance_count",
+            f"{category}: {count} stated in prose",
+            block,
+            evidence=sentence,
+            severity="info",
+        )
+    extractor = _Extractor(ctx)
+    paragraphs = _paragraphs(ctx.blocks)
+    carried: str | None = None
+    for block in ctx.blocks:
+        if block.kind in _SKIPPED_KINDS:
+            carried = None
+            continue
+        paragraph = block.number if block.number is not None else paragraphs[block.seq]
+        if carried and extractor.continuation(block, paragraph, carried):
+            continue
+        extractor.block(block, paragraph)
+        carried = extractor.bureau_role(block)
+    return extractor.rows()

@@ -28,6 +28,11 @@ _CHAPTER = re.compile(
 )
 _SECTION = re.compile(r"^(?P<label>(?P<value>[A-Z])\s*[.．])\s*(?P<rest>[^\x00-\x7f].*)$")
 _NUMBERED = re.compile(r"^(?P<label>(?P<value>\d{1,3})\s*[.．])(?!\d)\s*(?P<rest>\S.*)$")
+# "9.12个缔约国…": a number glued to the paragraph number (unspaced print);
+# taken as a label only after a finished sentence, never mid-paragraph.
+_NUMBERED_BEFORE_DIGIT = re.compile(
+    r"^(?P<label>(?P<value>\d{1,3})[.．])(?P<rest>\d{1,4}[^\d.．%].*)$"
+)
 _SUBITEM = re.compile(r"^(?P<label>[(（](?P<value>[a-z]{1,2})[)）])\s*(?P<rest>.*)$")
 _SUBSUBITEM = re.compile(
     r"^(?P<label>[㈠-㈩]|[⑴-⒇]|[①-⑳]|[(（](?P<value>[一二三四五六七八九十]{1,3}"
@@ -132,11 +137,19 @@ def _split_blocks(
         if label and label.kind == "subitem":
             last_subitem = label.value
         previous = drafts[-1] if drafts else None
+        glued = None if label else _NUMBERED_BEFORE_DIGIT.match(line.text)
+        if glued and (previous is None or _ends_block(previous.lines[-1].text, full_width)):
+            label = _Label("paragraph", glued["label"], glued["value"], glued["rest"])
         if previous is None or not wrapped or _starts_block(line, label, previous, full_width):
             drafts.append(_Draft([line], label))
         else:
             previous.lines.append(line)
     return drafts
+
+
+def _ends_block(text: str, full_width: float) -> bool:
+    """A finished sentence, or a title (a line much shorter than the text)."""
+    return bool(_TERMINAL.search(text)) or _width(text) < _TITLE_SHARE * full_width
 
 
 def _is_letter_not_roman(label: _Label, last_subitem: str | None) -> bool:

@@ -363,3 +363,13 @@ def test_every_alias_and_pycountry_name_resolves_exhaustively() -> None:
         assert resolve_country(row["alias"]) == row["iso3"], row
     for name, code in PYCOUNTRY_NAMES:
         assert resolve_country(name) == code, name
+
+
+def test_split_names_takes_a_conjunction_after_a_separator() -> None:
+    resolver = default_resolver()
+    assert resolver.split_names("挪威、瑞典、以及美国") == ["挪威", "瑞典", "美国"]
+    assert resolver.split_names("挪威、瑞典、和美国") == ["挪威", "瑞典", "美国"]
+    assert resolver.split_names("波斯尼亚和黑塞哥维那、以及多民族玻利维亚国") == [
+        "波斯尼亚和黑塞哥维那",
+        "多民族玻利维亚国",
+    ]

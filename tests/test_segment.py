@@ -168,3 +168,23 @@ def test_main_sequence_survives_nested_lists(length: int, nested: list[tuple[int
                     candidates.append((index, item, 1.0, 60))
                     index += 1
     assert main_sequence(candidates) == top
+
+
+def test_a_paragraph_number_glued_to_a_figure(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "一.出席情况",
+            "8.108个《公约》缔约国派代表出席了会议。会议期间共举行了十次全体会议，并就各",
+            "项议程进行了讨论和审议，各方代表积极参加了讨论并发表了意见和看法。",
+            "9.12个《枪支议定书》缔约国派代表出席了会议，并在议程项目2下作了发言，涉及",
+            "2.5万件枪支的追查情况以及相关的国际合作和信息交流问题，与会者对此表示关注。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.6_2031_4.zh.txt").blocks
+    assert [(b.kind, b.label) for b in blocks] == [
+        ("chapter", "一."),
+        ("item", "8."),
+        ("item", "9."),
+    ]
+    assert blocks[2].text.startswith("12个《枪支议定书》缔约国派代表出席了会议")
+    assert "涉及2.5万件枪支" in blocks[2].text

@@ -138,6 +138,11 @@ class CountryResolver:
     def _split_conjunction(self, piece: str) -> list[str]:
         if self._is_state(piece):
             return [piece]
+        # "甲、乙、以及丙" / "甲、乙、和丙": a conjunction after the separator.
+        for conjunction in _CONJUNCTIONS:
+            rest = piece.strip().removeprefix(conjunction).strip()
+            if rest != piece.strip() and self._is_state(rest):
+                return [rest]
         cuts = list(_conjunction_cuts(piece))
         # Prefer a known state on the left ("甲和乙和丙" reads left to right),
         # then one on the right ("欧洲联盟和美国").

@@ -21,10 +21,17 @@ from pipeline.normalize.countries import (
     resolve_country,
 )
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The seeds as shipped in raw/ (renamed after their symbols).
+RAW = Path(__file__).resolve().parents[1] / "raw"
+SEED_FILES = {
+    "000_cb61566b71eee516.txt": RAW / "CTOC_COP_WG.7_2019_4.zh.txt",
+    "001_569503022b5f54cf.txt": RAW / "CTOC_COP_WG.7_2017_1.zh.txt",
+    "002_b5c8f4425dda91fd.txt": RAW / "CTOC_COP_WG.7_2017_5.zh.txt",
+    "003_62747d1c53040ac2.txt": RAW / "CTOC_COP_WG.4_2018_1.zh.txt",
+    "004_bf388d6752b4fc1f.txt": RAW / "CTOC_COP_2012_15.zh.txt",
+}
 SEED_002 = "002_b5c8f4425dda91fd.txt"
 SEED_004 = "004_bf388d6752b4fc1f.txt"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds not beside the checkout")
 
 _PARAGRAPH_START_RE = re.compile(r"^(\d+)\. ", re.MULTILINE)
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -191,7 +198,7 @@ def _paragraph(seed: str, number: int) -> str:
     Resolutions and agendas earlier in a report reuse small numbers, so the
     report's own paragraph is the last one printed with that number.
     """
-    text = (SEEDS / seed).read_text(encoding="utf-8")
+    text = SEED_FILES[seed].read_text(encoding="utf-8")
     starts = list(_PARAGRAPH_START_RE.finditer(text))
     index = max(i for i, m in enumerate(starts) if int(m.group(1)) == number)
     end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
@@ -203,7 +210,6 @@ def _strip_remarks(name: str) -> str:
     return _BRACKETED_RE.sub("", name)
 
 
-@needs_seeds
 @pytest.mark.parametrize(("seed", "number"), sorted(SEED_LISTS))
 def test_seed_lists_resolve(seed: str, number: int) -> None:
     pattern, expected = SEED_LISTS[(seed, number)]
@@ -214,7 +220,6 @@ def test_seed_lists_resolve(seed: str, number: int) -> None:
     assert [resolver.resolve(_strip_remarks(name)) for name in names] == expected
 
 
-@needs_seeds
 def test_paragraph_24_has_66_states() -> None:
     assert len(PARA_24_CODES) == 66 == len(set(PARA_24_CODES))
     match = re.search(r"：(.+?)。", _paragraph(SEED_002, 24))
@@ -224,14 +229,12 @@ def test_paragraph_24_has_66_states() -> None:
     assert names[-2:] == ["乌拉圭", "委内瑞拉玻利瓦尔共和国"]
 
 
-@needs_seeds
 @pytest.mark.parametrize(("seed", "number"), sorted(SEED_BRACKETS))
 def test_seed_bracketed_states_resolve(seed: str, number: int) -> None:
     inside = _BRACKETED_RE.findall(_paragraph(seed, number))
     assert [resolve_country(name) for name in inside] == SEED_BRACKETS[(seed, number)]
 
 
-@needs_seeds
 def test_seed_004_paragraph_4_states() -> None:
     text = _paragraph(SEED_004, 4)
     for name, code in SEED_004_PARA_4.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .assemble import Summary, assemble, load_results, raw_files
 from .catalog import load_catalog, split_catalog
-from .driver import extract_document
+from .driver import Limits, extract_document
 from .models import Finding
 from .store import DocumentResult, load_result, save_result
 
@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("processed"), help="output folder")
     build.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     build.add_argument("--quiet", action="store_true", help="no progress output")
+    _add_limits(build)
     build.add_argument("--debug", action="store_true", help="show tracebacks")
     build.set_defaults(func=_build)
 
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--catalog-row", type=Path, help="this file's catalog row as JSON")
     extract.add_argument("--output", type=Path, help="write the intermediate result here")
     extract.add_argument("--table", help="print this table's rows as JSON lines")
+    _add_limits(extract)
     extract.add_argument("--debug", action="store_true", help="show tracebacks")
     extract.set_defaults(func=_extract)
 
@@ -101,25 +103,54 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    defaults = Limits()
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=defaults.max_bytes,
+        help=f"refuse a text file larger than this (default {defaults.max_bytes})",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=int,
+        default=defaults.max_pages,
+        help=f"refuse a PDF with more pages (default {defaults.max_pages})",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=defaults.max_seconds,
+        help=f"give up on a document after this long (default {defaults.max_seconds:g})",
+    )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(max_pages=args.max_pages, max_seconds=args.max_seconds, max_bytes=args.max_bytes)
+
+
 def _build(args: argparse.Namespace) -> int:
     files = raw_files(args.raw)
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
-    results = _extract_all(files, catalog.row, args.jobs, quiet=args.quiet)
+    results = _extract_all(files, catalog.row, args.jobs, quiet=args.quiet, limits=_limits(args))
     return _finish(args.raw, results, args.out)
 
 
-def _extract_all(files: list[Path], catalog_row, jobs: int, quiet: bool) -> list[DocumentResult]:
+def _extract_all(
+    files: list[Path], catalog_row, jobs: int, quiet: bool, limits: Limits
+) -> list[DocumentResult]:
     progress = _progress(len(files), quiet)
     results: list[DocumentResult] = []
     if jobs <= 1:
         for path in files:
-            results.append(_extract_reporting(path, catalog_row(path.name)))
+            results.append(_extract_reporting(path, catalog_row(path.name), limits))
             progress.update(1)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [
-                pool.submit(extract_document, path, catalog_row(path.name)) for path in files
+                pool.submit(extract_document, path, catalog_row(path.name), limits)
+                for path in files
             ]
             for future in futures:
                 result = future.result()
@@ -130,8 +161,8 @@ def _extract_all(files: list[Path], catalog_row, jobs: int, quiet: bool) -> list
     return results
 
 
-def _extract_reporting(path: Path, row: dict[str, str]) -> DocumentResult:
-    result = extract_document(path, row)
+def _extract_reporting(path: Path, row: dict[str, str], limits: Limits) -> DocumentResult:
+    result = extract_document(path, row, limits)
     _report_failure(result)
     return result
 
@@ -165,7 +196,7 @@ def _extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
-    result = extract_document(path, row)
+    result = extract_document(path, row, _limits(args))
     _report_failure(result)
     if args.output:
         save_result(result, args.output)

@@ -34,6 +34,9 @@ class Limits:
 
     max_pages: int | None = 2000
     max_seconds: float | None = 300.0
+    # The largest report seen is well under 1 MB of text; 16 MB is a bound
+    # that no real document reaches and that keeps memory small.
+    max_bytes: int | None = 16 * 1024 * 1024
 
 
 def extract_document(
@@ -83,7 +86,7 @@ def _time_limit(path: Path, seconds: float | None) -> Iterator[None]:
 
 def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> DocumentResult:
     # 1. read: lines with page and indentation
-    source = read_document(path, max_pages=limits.max_pages)
+    source = read_document(path, max_pages=limits.max_pages, max_bytes=limits.max_bytes)
     # 2. clean: page furniture, footnote blocks and markers out of the flow
     symbol_hint = catalog_row.get("symbol") or symbol_from_file_name(path)[0]
     clean = clean_document(source, symbol_hint)

@@ -15,9 +15,23 @@ _ALLOWED_CONTROL = {"\n", "\r", "\t", "\f"}
 _MAX_IMPLAUSIBLE_SHARE = 0.02
 
 
-def read_document(path: Path, *, max_pages: int | None = None) -> SourceDocument:
-    """Read ``path`` by its extension; raise :class:`IngestError` on failure."""
+def read_document(
+    path: Path, *, max_pages: int | None = None, max_bytes: int | None = None
+) -> SourceDocument:
+    """Read ``path`` by its extension; raise :class:`IngestError` on failure.
+
+    A file larger than ``max_bytes`` is refused before anything is read, so a
+    huge file costs no memory.
+    """
     suffix = path.suffix.lower()
+    if max_bytes is not None and suffix == ".txt":
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(
+                path.name,
+                f"{size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.1f} MB limit for one"
+                " document (raise it with --max-bytes)",
+            )
     if suffix == ".pdf":
         from .read_pdf import PdfReadError, read_pdf
 

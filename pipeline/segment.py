@@ -281,7 +281,9 @@ def main_sequence(candidates: list[tuple[int, int, float, int]]) -> set[int]:
     wins (nested lists are made of short items).
     """
     best: dict[int, tuple[float, int | None]] = {}
-    by_number: dict[int, list[int]] = {}
+    # The best-scoring chain end seen so far for each number: enough for the
+    # recurrence, and linear in the number of candidates.
+    best_for_number: dict[int, int] = {}
     # The sequence's indentation is that of its first paragraph; a member set
     # off from it is most likely an item of a nested list.
     base = next((indent for _, number, indent, _ in candidates if number == 1), 0.0)
@@ -291,13 +293,17 @@ def main_sequence(candidates: list[tuple[int, int, float, int]]) -> set[int]:
         score: float | None = own - _SKIP_COST * (number - 1) if number <= _MAX_SKIP + 1 else None
         parent: int | None = None
         for skipped in range(_MAX_SKIP + 1):
-            for other in by_number.get(number - 1 - skipped, []):
-                option = best[other][0] + own - _SKIP_COST * skipped
-                if score is None or option > score:
-                    score, parent = option, other
+            other = best_for_number.get(number - 1 - skipped)
+            if other is None:
+                continue
+            option = best[other][0] + own - _SKIP_COST * skipped
+            if score is None or option > score:
+                score, parent = option, other
         if score is not None:
             best[position] = (score, parent)
-            by_number.setdefault(number, []).append(position)
+            leader = best_for_number.get(number)
+            if leader is None or score > best[leader][0]:
+                best_for_number[number] = position
     if not best:
         return set()
     chosen: set[int] = set()

@@ -10,8 +10,8 @@ from .catalog import load_catalog
 from .extract.index import link_recommendations
 from .models import Finding
 from .schema import TABLES
-from .store import DocumentResult, load_result
-from .validate import check_sequences, sort_findings, write_report
+from .store import DocumentResult, load_result, remove_stale_temporaries
+from .validate import validate, write_report
 from .write import to_arrow, write_datapackage, write_table
 
 RAW_SUFFIXES = (".txt", ".pdf")
@@ -79,9 +79,11 @@ def assemble(
         tables["index_entries"], tables["recommendations"]
     )
     findings += link_findings
-    findings += check_sequences(tables)
-    findings = sort_findings(findings)
+    validation = validate(tables, findings)
+    findings = validation.findings
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    remove_stale_temporaries(out_dir / "validation")
     counts: dict[str, int] = {}
     for name, table in TABLES.items():
         arrow = to_arrow(table, tables[name])
@@ -96,7 +98,7 @@ def assemble(
         for doc in documents
     ]
     write_datapackage(out_dir, counts, sources)
-    write_report(out_dir / "validation", findings, documents, counts)
+    write_report(out_dir / "validation", findings, documents, counts, validation.coverage)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),

@@ -79,6 +79,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temp files a killed writer left behind (``.<name>.<random>.tmp``)."""
+    if folder.is_dir():
+        for leftover in folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, date | time):
         return value.isoformat()

@@ -173,3 +173,54 @@ def test_catalog_rows_naming_missing_or_outside_files(
         "catalog.csv line 5: file 'CTOC_COP_2099_8.zh.txt' does not exist in raw/",
     ]
     assert _tables(out) == baseline
+
+
+def test_a_huge_file_is_refused_in_bounded_memory(
+    tmp_path: Path, baseline: dict[str, list[dict]]
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    text = REPORT_COP6.read_bytes()
+    with (raw / "CTOC_COP_2099_9.zh.txt").open("wb") as huge:
+        for _ in range(50 * 1024 * 1024 // len(text) + 1):
+            huge.write(text)
+    out = tmp_path / "out"
+    script = (
+        "import resource, subprocess, sys\n"
+        f"done = subprocess.run([sys.executable, '-m', 'pipeline', 'build', '--raw', {str(raw)!r},"
+        f" '--out', {str(out)!r}, '--quiet'], capture_output=True, text=True)\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(done.returncode, peak)\n"
+        "sys.stderr.write(done.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    returncode, peak_kib = (int(value) for value in done.stdout.split())
+    assert returncode == 1
+    assert peak_kib < 400 * 1024  # the file is refused before it is read
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith("error: CTOC_COP_2099_9.zh.txt: 5")
+    assert "MB limit for one document" in errors[0]
+    assert _tables(out) == baseline
+
+
+def test_a_document_over_the_time_limit_is_reported_and_skipped(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(REPORT_COP6, raw / REPORT_COP6.name)
+    shutil.copy(RAW / "catalog.csv", raw / "catalog.csv")
+    (raw / "catalog.csv").write_text(
+        "file,symbol,kind\nCTOC_COP_2012_15.zh.txt,CTOC/COP/2012/15,meeting_report\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out),
+         "--quiet", "--max-seconds", "0.001"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "error: CTOC_COP_2012_15.zh.txt: took longer than the 0.001 s limit" in done.stderr
+    assert pq.read_table(out / "paragraphs.parquet").num_rows == 0

@@ -16,10 +16,18 @@ SCHEMA_VERSION = "1.0.0"
 
 @dataclass(frozen=True)
 class Column:
+    """One column. ``allowed`` is the closed set of codes the contract defines for
+    it and ``pattern`` a regular expression every value matches (both checked by
+    ``pipeline/validate.py``). Open vocabularies that grow with the data files
+    (document kinds, participant roles and categories) are listed in
+    ``pipeline/data/validation_vocabularies.csv`` instead."""
+
     name: str
     type: pa.DataType
     description: str
     nullable: bool = True
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,16 @@ class Table:
         return [column.name for column in self.columns]
 
 
-def _c(name: str, kind: pa.DataType, description: str, nullable: bool = True) -> Column:
-    return Column(name, kind, description, nullable)
+def _c(
+    name: str,
+    kind: pa.DataType,
+    description: str,
+    nullable: bool = True,
+    *,
+    allowed: tuple[str, ...] | None = None,
+    pattern: str | None = None,
+) -> Column:
+    return Column(name, kind, description, nullable, allowed, pattern)
 
 
 _STR = pa.string()
@@ -59,7 +75,15 @@ _INT = pa.int32()
 _INTS = pa.list_(pa.int32())
 _STRS = pa.list_(pa.string())
 
-_DOC_ID = _c("doc_id", _STR, "Normalized UN symbol of the source document", nullable=False)
+# A normalized symbol: printed without spaces or line breaks.
+_SYMBOL = r"^\S+$"
+_DOC_ID = _c(
+    "doc_id",
+    _STR,
+    "Normalized UN symbol of the source document",
+    nullable=False,
+    pattern=_SYMBOL,
+)
 _SEQ = _c("seq", _INT, "Order of the source paragraph (block) within its document")
 _LINE_START = _c("line_start", _INT, "First 1-based line in the raw text (or text from the PDF)")
 _LINE_END = _c("line_end", _INT, "Last 1-based line in the raw text (or text from the PDF)")
@@ -88,11 +112,16 @@ TABLES: dict[str, Table] = {
                 _c("title", _STR, "Document title as printed, or from the catalog"),
                 _c("source_file", _STR, "Path of the raw file, relative to raw/", nullable=False),
                 _c("source_sha256", _STR, "SHA-256 of the raw file's bytes", nullable=False),
-                _c("source_format", _STR, "txt or pdf", nullable=False),
+                _c("source_format", _STR, "txt or pdf", nullable=False, allowed=("txt", "pdf")),
                 _c("distribution_date", pa.date32(), "Distribution date (masthead or catalog)"),
                 _c("page_count", _INT, "Pages (PDF sources)"),
                 _c("line_count", _INT, "Lines of the raw text (or of the text from the PDF)"),
-                _c("symbol_source", _STR, "Where doc_id came from: catalog, text or file_name"),
+                _c(
+                    "symbol_source",
+                    _STR,
+                    "Where doc_id came from: catalog, text or file_name",
+                    allowed=("catalog", "text", "file_name"),
+                ),
             ),
             key=("doc_id",),
             order=("doc_id",),
@@ -103,7 +132,25 @@ TABLES: dict[str, Table] = {
             (
                 _DOC_ID,
                 _SEQ,
-                _c("kind", _STR, "chapter, section, subheading, heading, paragraph, item, …"),
+                _c(
+                    "kind",
+                    _STR,
+                    "chapter, section, subheading, heading, paragraph, item, …",
+                    # The block kinds of models.BlockKind, and the segmenter's table_row.
+                    allowed=(
+                        "chapter",
+                        "section",
+                        "subheading",
+                        "heading",
+                        "paragraph",
+                        "item",
+                        "subitem",
+                        "subsubitem",
+                        "label",
+                        "body",
+                        "table_row",
+                    ),
+                ),
                 _c("section", _STR, "Canonical path of the enclosing numbered headings (II.A.1)"),
                 _c("number", _INT, "Printed number of a paragraph of the main sequence"),
                 _c("label", _STR, "Label as printed: 12., (a), ㈠, 一., 建议 1"),
@@ -121,7 +168,13 @@ TABLES: dict[str, Table] = {
             (
                 _DOC_ID,
                 _c("number", _INT, "Footnote number (null for starred notes)"),
-                _c("marker", _STR, "Marker as printed: 1, *, **", nullable=False),
+                _c(
+                    "marker",
+                    _STR,
+                    "Marker as printed: 1, *, **",
+                    nullable=False,
+                    pattern=r"^(?:[0-9]+|\*+)$",
+                ),
                 _c("text", _STR, "Footnote text, lines joined"),
                 *_PROVENANCE,
             ),
@@ -133,7 +186,13 @@ TABLES: dict[str, Table] = {
             "UN document symbols cited in a document",
             (
                 _DOC_ID,
-                _c("cited_symbol", _STR, "Cited symbol, normalized (no spaces)", nullable=False),
+                _c(
+                    "cited_symbol",
+                    _STR,
+                    "Cited symbol, normalized (no spaces)",
+                    nullable=False,
+                    pattern=_SYMBOL,
+                ),
                 _SEQ,
                 _c("footnote", _STR, "Marker of the footnote the citation stands in, if any"),
                 _c("context", _STR, "The sentence or text around the citation"),
@@ -146,7 +205,7 @@ TABLES: dict[str, Table] = {
             "recommendations",
             "Recommendations adopted in a report",
             (
-                _c("rec_id", _STR, "<doc_id>#<number>", nullable=False),
+                _c("rec_id", _STR, "<doc_id>#<number>", nullable=False, pattern=r"^\S+#[0-9]+$"),
                 _DOC_ID,
                 _c("number", _INT, "Recommendation number", nullable=False),
                 _c("group", _STR, "Group letter (A, B)"),
@@ -165,10 +224,15 @@ TABLES: dict[str, Table] = {
             "Agenda items and sub-items",
             (
                 _DOC_ID,
-                _c("agenda", _STR, "provisional, adopted or provisional_next_session"),
+                _c(
+                    "agenda",
+                    _STR,
+                    "provisional, adopted or provisional_next_session",
+                    allowed=("provisional", "adopted", "provisional_next_session"),
+                ),
                 _c("item", _STR, "Canonical item reference (1.a)", nullable=False),
                 _c("number", _INT, "Item number"),
-                _c("sub", _STR, "Sub-item letter"),
+                _c("sub", _STR, "Sub-item letter", pattern=r"^[a-z]+$"),
                 _c("title", _STR, "Item title as printed"),
                 _c("documents", _STRS, "Symbols of the documents listed for the item"),
                 _SEQ,
@@ -200,8 +264,13 @@ TABLES: dict[str, Table] = {
             (
                 _DOC_ID,
                 _c("name", _STR, "State or organization as printed", nullable=False),
-                _c("iso3", _STR, "ISO 3166-1 alpha-3 of the state"),
-                _c("entity_type", _STR, "state, organization or person"),
+                _c("iso3", _STR, "ISO 3166-1 alpha-3 of the state", pattern=r"^[A-Z]{3}$"),
+                _c(
+                    "entity_type",
+                    _STR,
+                    "state, organization or person",
+                    allowed=("state", "organization", "person"),
+                ),
                 _c("category", _STR, "state_party, signatory, non_signatory_state, ngo, …"),
                 _c("role", _STR, "delegation, speaker, chair, vice_chair, rapporteur, panelist"),
                 _c("person", _STR, "Name of the person, for a person"),
@@ -218,10 +287,21 @@ TABLES: dict[str, Table] = {
             "Preambular, operative and annex paragraphs of resolutions and decisions",
             (
                 _DOC_ID,
-                _c("instrument", _STR, "resolution or decision", nullable=False),
+                _c(
+                    "instrument",
+                    _STR,
+                    "resolution or decision",
+                    nullable=False,
+                    allowed=("resolution", "decision"),
+                ),
                 _c("instrument_number", _STR, "Number as printed (6/1)", nullable=False),
                 _c("instrument_title", _STR, "Title of the instrument"),
-                _c("part", _STR, "preamble, operative or annex"),
+                _c(
+                    "part",
+                    _STR,
+                    "preamble, operative or annex",
+                    allowed=("preamble", "operative", "annex"),
+                ),
                 _c("ref", _STR, "Canonical path inside the instrument (op.9.a)", nullable=False),
                 _c("text", _STR, "Clean text of the paragraph"),
                 _FOOTNOTE_REFS,
@@ -239,12 +319,25 @@ TABLES: dict[str, Table] = {
                 _c("topic", _STR, "Topic as printed, spacing artifacts removed"),
                 _c("topic_main", _STR, "Main topic"),
                 _c("subtopic", _STR, "Sub-topic"),
-                _c("report_symbol", _STR, "Symbol of the cited report"),
+                _c("report_symbol", _STR, "Symbol of the cited report", pattern=_SYMBOL),
                 _c("report_ref", _STR, "Canonical reference in the report (8.e)"),
                 _c("location_raw", _STR, "Location as printed (五.2.e)"),
                 _c("location", _STR, "Canonical location (V.2.e)"),
                 _c("rec_id", _STR, "Recommendation cited, when its report is in the corpus"),
-                _c("topic_basis", _STR, "How the row's topic was decided"),
+                _c(
+                    "topic_basis",
+                    _STR,
+                    "How the row's topic was decided",
+                    # The decisions of pipeline/extract/index.py (its module docstring).
+                    allowed=(
+                        "printed",
+                        "continued",
+                        "continued_across_page",
+                        "joined_across_page",
+                        "moved_to_next_topic_by_report_order",
+                        "moved_to_next_topic",
+                    ),
+                ),
                 *_PROVENANCE,
             ),
             key=(),

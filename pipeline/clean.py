@@ -52,8 +52,14 @@ _MD_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
 
 # --- footnotes -----------------------------------------------------------------
 
+_ANY_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
 _SPACE_RUN = re.compile(r"[ \u3000]{2,}")
-_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
+# Spaces beside a CJK mark (、 新西兰, 与 《公约》) are extraction artifacts; a space
+# between two CJK letters can separate table columns and stays.
+_CJK_MARK = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2014-\u2026"
+_CJK_GAP = re.compile(
+    rf"(?<=[{_CJK_MARK}])[ \u3000]+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])[ \u3000]+(?=[{_CJK_MARK}])"
+)
 _SEPARATOR = re.compile(r"^\s*(?:_{5,}|—{5,}|-{10,})\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(?P<marker>\d{1,3}|\*{1,3})\s+(?P<text>\S.*)$")
 _STAR_FOOTNOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*)$")
@@ -414,10 +420,16 @@ def join_texts(parts: Iterable[str]) -> str:
 
 
 def tidy_spacing(text: str) -> str:
-    """Drop spaces between two CJK characters or marks (``、 新西兰``) and squeeze
-    runs of spaces: extraction artifacts. A space beside Latin letters and
-    digits (``2012 年``) stays."""
+    """Drop spaces beside CJK marks (``、 新西兰``) and squeeze runs of spaces:
+    extraction artifacts. A space beside Latin letters and digits (``2012 年``)
+    or between two CJK letters (table columns) stays."""
     return _SPACE_RUN.sub(" ", _CJK_GAP.sub("", text))
+
+
+def drop_cjk_spaces(text: str) -> str:
+    """Drop every space between two CJK characters: for cells whose line breaks
+    a converter turned into spaces (``对被偷运移民的 协助``)."""
+    return _ANY_CJK_GAP.sub("", tidy_spacing(text))
 
 
 def _needs_space(left: str, right: str) -> bool:

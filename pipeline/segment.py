@@ -41,6 +41,7 @@ _SUBSUBITEM = re.compile(
 _TERMINAL = re.compile(r"[。；;！!？?：:]\s*[”’」』）)]?$")
 _SENTENCE_END = re.compile(r"[。；;！!？?]\s*[”’」』）)]?$")
 _OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
+_BRACKET_END = re.compile(r"[）)]\s*$")
 _COMMA_END = re.compile(r"[，,、]\s*$")
 # A line narrower than this share of the text width ends a title.
 _TITLE_SHARE = 0.75
@@ -262,6 +263,8 @@ def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float
 def _title_like(text: str, draft: _Draft) -> bool:
     if not text or len(text) > _MAX_TITLE or _TERMINAL.search(text) or _COMMA_END.search(text):
         return False
+    if _BRACKET_END.search(text):
+        return False  # a document description ending in its symbol, not a title
     # A wrapped title has no clause breaks; a sentence missing its full stop does.
     return len(draft.lines) == 1 or "，" not in text
 

@@ -42,7 +42,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from ..clean import tidy_spacing
+from ..clean import drop_cjk_spaces
 from ..models import Block, Finding
 from ..normalize.numerals import CHINESE_NUMERAL_CHARS, int_to_chinese, roman_to_int
 from ..normalize.refs import RefParseError, expand_refs, split_items
@@ -111,14 +111,14 @@ def clean_topic(text: str) -> str:
     (``响应方 ：私营部门`` → ``响应方：私营部门``).
     """
     text = _WHITESPACE.sub(" ", text).strip()
-    text = tidy_spacing(text)
+    text = drop_cjk_spaces(text)
     text = _SPACE_BEFORE_CLOSE.sub("", text)
     text = _SPACE_AFTER_OPEN.sub("", text)
     text = _SPACE_BEFORE_OPEN.sub("", text)
     text = _SPACE_AFTER_CLOSE.sub("", text)
     text = _WIDE_SEPARATOR.sub(r"\1", text)
     text = _ASCII_SEPARATOR.sub(r"\1 ", text).strip()
-    return tidy_spacing(text)
+    return drop_cjk_spaces(text)
 
 
 def split_topic(topic: str) -> tuple[str, str | None]:

@@ -129,6 +129,8 @@ class Coverage:
 
 @dataclass(slots=True)
 class Validation:
+    """What :func:`validate` returns: every finding (sorted) and the coverage."""
+
     findings: list[Finding]
     coverage: list[Coverage]
 
@@ -169,10 +171,13 @@ def _finding(
     evidence: str = "",
     severity: str = "warning",
 ) -> Finding:
+    # A line of the wrong type (reported by the schema check) is left out, so
+    # that findings always sort.
+    line = line if _is_int(line) else None
     return Finding(
         check=check,
         severity=severity,  # type: ignore[arg-type]
-        doc_id=doc_id,
+        doc_id=doc_id if isinstance(doc_id, str) else None,
         message=message,
         where=where or (f"line {line}" if line is not None else ""),
         evidence=evidence,
@@ -189,7 +194,7 @@ def _by_doc(rows: Iterable[Row]) -> dict[str, list[Row]]:
 
 def _in_order(rows: Iterable[Row]) -> list[Row]:
     """Rows in document order: by first line, then block sequence."""
-    return sorted(rows, key=lambda row: (row.get("line_start") or 0, row.get("seq") or 0))
+    return sorted(rows, key=lambda row: (_int(row.get("line_start")), _int(row.get("seq"))))
 
 
 # --- schema ----------------------------------------------------------------------------
@@ -249,8 +254,25 @@ def pandera_schema(name: str) -> pandera.DataFrameSchema:
         columns[column.name] = pandera.Column(
             None, checks, nullable=column.nullable, required=True, name=column.name
         )
-    return pandera.DataFrameSchema(
-        columns, unique=list(table.key) or None, name=name, coerce=False, strict=False
+    checks = []
+    if table.key:
+        checks.append(
+            pandera.Check(
+                _unique_check(table.key),
+                name="unique",
+                error="duplicate key (" + ", ".join(table.key) + ")",
+            )
+        )
+    return pandera.DataFrameSchema(columns, checks=checks, name=name, coerce=False, strict=False)
+
+
+def _unique_check(key: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
+    """Rows whose key occurs once. Keys compare by their repr: pandera's own
+    ``unique`` hashes the values, and a list in a key column (a type error the
+    column check reports) would stop the validation."""
+    columns = list(key)
+    return lambda frame: (
+        ~frame[columns].apply(lambda row: repr(tuple(row)), axis=1).duplicated(keep=False)
     )
 
 
@@ -346,9 +368,8 @@ def _schema_findings(table: Table, rows: list[Row], cases: pd.DataFrame) -> list
     for case in cases.itertuples(index=False):
         check = str(case.check)
         column = str(case.column)
-        if "uniqueness" in check:
+        if check.startswith("duplicate key"):
             column = "+".join(table.key)
-            check = "duplicate key (" + ", ".join(table.key) + ")"
         elif check == "not_nullable":
             check = "null in a non-nullable column"
         index = case.index
@@ -423,7 +444,9 @@ def check_sequences(tables: Tables) -> list[Finding]:
     for doc_id, rows in sorted(_by_doc(footnotes).items()):
         findings += _sequence_findings("footnote_sequence", "footnote", doc_id, rows)
     # Numbers of the wrong type are the schema check's to report, not counted here.
-    recommendations = [row for row in tables.get("recommendations", []) if _is_int(row.get("number"))]
+    recommendations = [
+        row for row in tables.get("recommendations", []) if _is_int(row.get("number"))
+    ]
     for doc_id, rows in sorted(_by_doc(recommendations).items()):
         findings += _sequence_findings("recommendation_sequence", "recommendation", doc_id, rows)
     findings += _operative_sequences(tables.get("resolution_paragraphs", []))
@@ -442,7 +465,7 @@ def _stray_items(paragraphs: list[Row]) -> list[Finding]:
     for doc_id, rows in sorted(_by_doc(paragraphs).items()):
         paragraph: int | None = None
         item: int | None = None
-        for row in sorted(rows, key=lambda r: r.get("seq") or 0):
+        for row in sorted(rows, key=lambda r: _int(r.get("seq"))):
             if row.get("kind") == "paragraph" and row.get("number") is not None:
                 paragraph = row["number"]
                 continue
@@ -467,8 +490,19 @@ def _stray_items(paragraphs: list[Row]) -> list[Finding]:
     return findings
 
 
+def _text(value: Any) -> str:
+    """A string column's value, or "" when it is null or (wrongly) not a string."""
+    return value if isinstance(value, str) else ""
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    """An int column's value for sorting and arithmetic; a wrong type (which the
+    schema check reports) must not stop the other checks."""
+    return value if _is_int(value) else default
 
 
 def _sequence_findings(
@@ -523,7 +557,7 @@ def _operative_sequences(rows: list[Row]) -> list[Finding]:
     findings: list[Finding] = []
     instruments: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        ref = row.get("ref") or ""
+        ref = _text(row.get("ref"))
         if row.get("part") == "operative" and ref.startswith("op."):
             key = (row.get("doc_id") or "", row.get("instrument"), row.get("instrument_number"))
             instruments[key].append(row)
@@ -571,15 +605,17 @@ def _agenda_sequences(rows: list[Row]) -> list[Finding]:
         if _is_int(row.get("number")):
             agendas[(row.get("doc_id") or "", row.get("agenda") or "")].append(row)
     for (doc_id, agenda), members in sorted(agendas.items()):
-        ordered = sorted(members, key=lambda row: (row.get("seq") or 0, row.get("line_start") or 0))
+        ordered = sorted(
+            members, key=lambda row: (_int(row.get("seq")), _int(row.get("line_start")))
+        )
         items = [_Numbered(r["number"], str(r["number"]), r) for r in ordered if not r.get("sub")]
         findings += _run_findings(
             "agenda_sequence", "agenda item", doc_id, items, str, f"{agenda} agenda: "
         )
         subs: dict[int, list[_Numbered]] = defaultdict(list)
         for row in ordered:
-            sub = row.get("sub")
-            if sub and len(sub) == 1 and sub.isalpha():
+            sub = _text(row.get("sub"))
+            if len(sub) == 1 and sub.isalpha():
                 subs[row["number"]].append(_Numbered(letter_value(sub), sub, row))
         for number, entries in sorted(subs.items()):
             findings += _run_findings(
@@ -630,8 +666,8 @@ def measure_coverage(tables: Tables) -> list[Coverage]:
 
 def _unit(row: Row, structural: bool) -> _Unit:
     text = row.get("text") or ""
-    start = row.get("line_start") or 0
-    end = max(start, row.get("line_end") or start)
+    start = _int(row.get("line_start"))
+    end = max(start, _int(row.get("line_end"), start))
     return _Unit(start, end, text, len(text) if structural else -1)
 
 
@@ -794,7 +830,9 @@ def _adopted_against_provisional(tables: Tables) -> list[Finding]:
     documents = {row.get("doc_id"): row for row in tables.get("documents", [])}
     agendas: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
     for row in tables.get("agenda_items", []):
-        agendas[(row.get("doc_id") or "", row.get("agenda") or "")].setdefault(row["item"], row)
+        if isinstance(row.get("item"), str):
+            key = (row.get("doc_id") or "", row.get("agenda") or "")
+            agendas[key].setdefault(row["item"], row)
     findings: list[Finding] = []
     for (doc_id, agenda), adopted in sorted(agendas.items()):
         if agenda != "adopted" or doc_id not in documents:
@@ -815,7 +853,7 @@ def _compare_agendas(
     doc_id: str, adopted: dict[str, Row], other_id: str, provisional: dict[str, Row]
 ) -> list[Finding]:
     findings: list[Finding] = []
-    first_line = min(row.get("line_start") or 0 for row in adopted.values())
+    first_line = min(_int(row.get("line_start")) for row in adopted.values())
     for item in sorted(set(adopted) | set(provisional), key=_item_order):
         mine, theirs = adopted.get(item), provisional.get(item)
         if mine is not None and theirs is not None:
@@ -960,8 +998,8 @@ def check_index(tables: Tables) -> list[Finding]:
     texts = _TextAt(tables.get("paragraphs", []))
     groups: dict[tuple[str, str], list[_Located]] = defaultdict(list)
     for entry in tables.get("index_entries", []):
-        paragraph = _split_location(entry.get("report_ref") or "")
-        location = _split_location(entry.get("location") or "")
+        paragraph = _split_location(_text(entry.get("report_ref")))
+        location = _split_location(_text(entry.get("location")))
         if paragraph is None or location is None or paragraph[0]:
             continue
         key = (entry.get("doc_id") or "", entry.get("report_symbol") or "")
@@ -977,6 +1015,8 @@ def check_index(tables: Tables) -> list[Finding]:
 def _index_group_findings(
     doc_id: str, report: str, located: list[_Located], texts: _TextAt
 ) -> list[Finding]:
+    """The entries of one index citing one report: those off the report's
+    dominant step, then paragraphs at several locations that no step explains."""
     by_ref: dict[str, dict[str, list[_Located]]] = defaultdict(lambda: defaultdict(list))
     for item in located:
         by_ref[item.entry["report_ref"]][item.entry["location"]].append(item)
@@ -990,7 +1030,7 @@ def _index_group_findings(
         regular = count >= _MIN_PATTERN and count >= _PATTERN_SHARE * len(pairs)
         if regular:
             for item in sorted(
-                located, key=lambda i: (i.entry.get("line_start") or 0, i.paragraph)
+                located, key=lambda i: (_int(i.entry.get("line_start")), i.paragraph)
             ):
                 if item.step == (chapter, offset) and item.rest == item.location_rest:
                     continue
@@ -1011,7 +1051,7 @@ def _index_group_findings(
             continue
         first = min(
             (item for members in locations.values() for item in members),
-            key=lambda i: i.entry.get("line_start") or 0,
+            key=lambda i: _int(i.entry.get("line_start")),
         )
         listed = "; ".join(
             f"{location} (lines {_lines_of(members)})"

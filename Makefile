@@ -15,7 +15,7 @@ EXTRACTS := $(NAMES:%=build/extract/%.json)
 ROWS := $(NAMES:%=build/catalog/%.json)
 
 ASSEMBLE_CODE := pipeline/assemble.py pipeline/schema.py pipeline/write.py pipeline/validate.py \
-	$(wildcard pipeline/report*.py)
+	$(wildcard pipeline/report*.py pipeline/data/validation_*)
 EXTRACT_CODE := $(filter-out $(ASSEMBLE_CODE) pipeline/cli.py,$(wildcard pipeline/*.py \
 	pipeline/normalize/*.py pipeline/extract/*.py pipeline/data/*))
 

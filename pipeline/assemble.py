@@ -10,6 +10,7 @@ from .catalog import load_catalog
 from .extract.index import link_recommendations
 from .models import Finding
 from .schema import TABLES
+from .search import search_tables
 from .store import DocumentResult, load_result, remove_stale_temporaries
 from .validate import validate, write_report
 from .write import to_arrow, write_datapackage, write_table
@@ -79,14 +80,19 @@ def assemble(
         tables["index_entries"], tables["recommendations"]
     )
     findings += link_findings
+    # Corpus-wide: segmented terms (the dictionary comes from the corpus) and topic suggestions.
+    tables.update(search_tables(tables))
+    arrows = {}
+    for name, table in TABLES.items():
+        arrows[name], rejected = to_arrow(table, tables[name])
+        findings += [_rejected_row(name, row, reason) for row, reason in rejected]
     validation = validate(tables, findings)
     findings = validation.findings
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     remove_stale_temporaries(out_dir / "validation")
     counts: dict[str, int] = {}
-    for name, table in TABLES.items():
-        arrow = to_arrow(table, tables[name])
+    for name, arrow in arrows.items():
         write_table(arrow, out_dir / f"{name}.parquet")
         counts[name] = arrow.num_rows
     sources = [
@@ -108,6 +114,19 @@ def assemble(
         },
     )
     return summary, findings
+
+
+def _rejected_row(table: str, row: dict[str, Any], reason: str) -> Finding:
+    """A row the table's schema cannot hold: left out of the table, reported here."""
+    return Finding(
+        check="write",
+        severity="error",
+        doc_id=row.get("doc_id"),
+        message=f"{table}: a row does not fit the schema and was left out ({reason})",
+        where=f"line {row.get('line_start')}",
+        evidence=str({key: value for key, value in row.items() if value is not None})[:200],
+        line=row.get("line_start"),
+    )
 
 
 def load_results(raw_dir: Path, extract_dir: Path) -> list[DocumentResult]:

@@ -20,6 +20,7 @@ from .normalize.symbols import is_symbol, normalize_symbol
 
 DATA = Path(__file__).parent / "data"
 
+_WORKING_GROUP = re.compile(r"^CTOC/COP/(?P<code>WG\.\d+)/")
 _MEETING = re.compile(r"第\s*(?P<n>[0-9０-９]+|[〇零一二三四五六七八九十百两]+)\s*(?:届|次)\s*会议")
 _VENUE_AFTER_DATE = re.compile(r"^\s*[，,、]\s*(?P<venue>[^\s，,。；]{2,12})\s*$")
 _VENUE_HELD = re.compile(r"(?:在|于)\s*(?P<venue>[^\s，,。；在于]{2,8}?)\s*举行")
@@ -184,6 +185,12 @@ def _title_and_kind(front: list[Block]) -> tuple[str | None, str]:
 
 
 def _body_for(doc_id: str) -> Body | None:
+    """The issuing body by the symbol's series; a working group missing from
+    bodies.csv still gets its code from the symbol (``…/WG.9/…`` → WG.9)."""
+    if (match := _WORKING_GROUP.match(doc_id)) and not any(
+        b.code == match["code"] for b in bodies()
+    ):
+        return Body(match["code"], match[0].rstrip("/"), (), "")
     matching = [b for b in bodies() if doc_id.startswith(b.symbol_prefix + "/")]
     return max(matching, key=lambda b: len(b.symbol_prefix)) if matching else None
 

@@ -109,6 +109,7 @@ BlockKind = Literal[
     "subsubitem",  # ㈠, (一) …
     "label",  # a label line such as 建议 1 (the text follows in the next block)
     "body",  # an unnumbered body paragraph
+    "table_row",  # a row of a table, cells separated by tabs
 ]
 
 

@@ -16,16 +16,37 @@ from .schema import SCHEMA_VERSION, TABLES, Table
 from .store import write_atomic
 
 
-def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order."""
+def to_arrow(
+    table: Table, rows: list[dict[str, Any]]
+) -> tuple[pa.Table, list[tuple[dict[str, Any], str]]]:
+    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order.
+
+    A row that does not fit the schema is left out and returned with the
+    reason, so the caller can report it; the other rows are still written.
+    """
+    try:
+        arrow = _convert(table, rows)
+        rejected: list[tuple[dict[str, Any], str]] = []
+    except (pa.ArrowException, TypeError, ValueError):
+        good, rejected = [], []
+        for row in rows:
+            try:
+                _convert(table, [row])
+                good.append(row)
+            except (pa.ArrowException, TypeError, ValueError) as exc:
+                rejected.append((row, str(exc).splitlines()[0]))
+        arrow = _convert(table, good)
+    if arrow.num_rows and table.order:
+        arrow = arrow.sort_by([(name, "ascending") for name in table.order])
+    return arrow, rejected
+
+
+def _convert(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
     columns = {
         column.name: [_coerce(row.get(column.name), column.type) for row in rows]
         for column in table.columns
     }
-    arrow = pa.Table.from_pydict(columns, schema=table.schema)
-    if arrow.num_rows and table.order:
-        arrow = arrow.sort_by([(name, "ascending") for name in table.order])
-    return arrow
+    return pa.Table.from_pydict(columns, schema=table.schema)
 
 
 def write_table(arrow: pa.Table, path: Path) -> str:

@@ -160,3 +160,15 @@ def test_a_removed_document_leaves_every_table(project: Path) -> None:
     for name in TABLES:
         table = pq.read_table(project / "processed" / f"{name}.parquet")
         assert "CTOC/COP/WG.4/2018/1" not in table.column("doc_id").to_pylist()
+
+
+def test_a_row_that_does_not_fit_the_schema_is_reported_not_fatal() -> None:
+    from pipeline.schema import TABLES as _TABLES
+    from pipeline.write import to_arrow
+
+    good = {"doc_id": "X/1", "cited_symbol": "A/1", "seq": 1, "footnote": None,
+            "context": "c", "line_start": 1, "line_end": 1, "page": None}  # fmt: skip
+    bad = {**good, "seq": "not a number", "line_start": 2}
+    arrow, rejected = to_arrow(_TABLES["citations"], [good, bad])
+    assert arrow.num_rows == 1
+    assert [row["line_start"] for row, _ in rejected] == [2]

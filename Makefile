@@ -15,12 +15,13 @@ EXTRACTS := $(NAMES:%=build/extract/%.json)
 ROWS := $(NAMES:%=build/catalog/%.json)
 
 ASSEMBLE_CODE := pipeline/assemble.py pipeline/schema.py pipeline/write.py pipeline/validate.py \
+	pipeline/search.py pipeline/topics.py pipeline/data/search_terms.txt \
 	$(wildcard pipeline/report*.py pipeline/data/validation_*)
-EXTRACT_CODE := $(filter-out $(ASSEMBLE_CODE) pipeline/cli.py,$(wildcard pipeline/*.py \
+EXTRACT_CODE := $(filter-out $(ASSEMBLE_CODE) pipeline/cli.py pipeline/executors.py,$(wildcard pipeline/*.py \
 	pipeline/normalize/*.py pipeline/extract/*.py pipeline/data/*))
 
 .DELETE_ON_ERROR:
-.PHONY: all test lint clean FORCE
+.PHONY: all test lint clean evaluate FORCE bench
 
 all: build/assembled.stamp
 
@@ -57,6 +58,15 @@ build/assembled.stamp: $(EXTRACTS) build/manifest $(ASSEMBLE_CODE) \
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# Topic suggestions, leave-one-out against the thematic index, beside a baseline.
+evaluate: build/assembled.stamp
+	$(PY) -m pipeline evaluate --processed processed
+
+# Throughput, memory and make timings on a corpus generated from raw/, each
+# beside its target or reference: build/bench/results.json and a table (~5 min).
+bench: $(INSTALLED)
+	$(PY) -m pipeline.bench --out build/bench
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check pipeline tests

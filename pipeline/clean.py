@@ -49,6 +49,8 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([*_\[\]()#])")
 _MD_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
+# A line without any of these characters has no markup.
+_MARKUP_CHARS = frozenset("<[\\#")
 
 # --- footnotes -----------------------------------------------------------------
 
@@ -103,6 +105,8 @@ def clean_document(source: SourceDocument, symbol: str | None = None) -> CleanDo
 
 def strip_markup(text: str) -> str:
     """Undo HTML links and Markdown escapes that some text converters leave."""
+    if not _MARKUP_CHARS.intersection(text):
+        return text  # nothing any of the patterns below could match
     text = _HTML_LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
     text = _MD_LINK.sub(r"\1", text)

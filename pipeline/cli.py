@@ -1,4 +1,5 @@
-"""Command line: ``python -m pipeline build | extract | assemble | split-catalog``."""
+"""Command line: ``python -m pipeline build | extract | assemble | split-catalog | search |
+evaluate``."""
 
 from __future__ import annotations
 
@@ -6,19 +7,32 @@ import argparse
 import json
 import sys
 import traceback
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .assemble import Summary, assemble, load_results, raw_files
 from .catalog import load_catalog, split_catalog
 from .driver import Limits, extract_document
 from .models import Finding
 from .store import DocumentResult, load_result, save_result
 
+if TYPE_CHECKING:
+    # Assembling imports pandas, pandera and pyarrow: only the commands that
+    # assemble pay for them, so that `extract` (run once per file by make) starts fast.
+    from .assemble import Summary
+    from .executors import Executor
+
 EPILOG_BUILD = """examples:
   python -m pipeline build                 # raw/ -> processed/
   python -m pipeline build --jobs 2 --raw raw --out processed
+  python -m pipeline build --executor dask --jobs 4    # a local Dask cluster of 4 workers
+  python -m pipeline build --scheduler tcp://10.0.0.5:8786   # an existing Dask cluster
+"""
+EPILOG_SEARCH = """examples:
+  python -m pipeline search 联合调查小组                   # recommendations, best first
+  python -m pipeline search 聯合調查小組                   # traditional characters: same hits
+  python -m pipeline search 司法协助 --table all --limit 5   # paragraphs and resolutions too
+  python -m pipeline search 引渡 --json                     # for services
 """
 EPILOG_EXTRACT = """examples:
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt          # summary on stdout
@@ -59,7 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--raw", type=Path, default=Path("raw"), help="input folder (raw/)")
     build.add_argument("--out", type=Path, default=Path("processed"), help="output folder")
-    build.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    build.add_argument(
+        "--jobs",
+        type=int,
+        help="worker processes (default: 1 for local, one per core for dask)",
+    )
+    build.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where documents are extracted: local processes or a Dask cluster (default local)",
+    )
+    build.add_argument(
+        "--scheduler", metavar="ADDRESS", help="use the Dask scheduler at ADDRESS (implies dask)"
+    )
     build.add_argument("--quiet", action="store_true", help="no progress output")
     _add_limits(build)
     build.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -100,6 +127,52 @@ def _parser() -> argparse.ArgumentParser:
     split.add_argument("--raw", type=Path, default=Path("raw"))
     split.add_argument("--out", type=Path, default=Path("build/catalog"))
     split.set_defaults(func=_split_catalog)
+
+    search = commands.add_parser(
+        "search",
+        help="rank rows of processed/ for a query (BM25 over segmented terms)",
+        description=(
+            "Segment QUERY as the corpus was segmented (jieba with the corpus dictionary;"
+            " traditional characters and full-width forms are normalized), rank the rows"
+            " of processed/terms.parquet with BM25 and print each hit with its reference"
+            " and the matching terms marked 【thus】. A term counts only where it stands as"
+            " a word, not inside a longer one."
+        ),
+        epilog=EPILOG_SEARCH,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("query", help="words to look for, e.g. 联合调查小组")
+    search.add_argument(
+        "--table",
+        choices=("recommendations", "paragraphs", "resolution_paragraphs", "all"),
+        default="recommendations",
+        help="which rows to rank (default recommendations; all: every indexed table)",
+    )
+    search.add_argument("--limit", type=int, default=10, help="at most N hits (default 10)")
+    search.add_argument("--json", action="store_true", help="hits as one JSON document")
+    search.add_argument(
+        "--processed", type=Path, default=Path("processed"), help="folder of the tables"
+    )
+    search.add_argument("--debug", action="store_true", help="show tracebacks")
+    search.set_defaults(func=_search)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="leave-one-out evaluation of the topic suggestions",
+        description=(
+            "Predict each recommendation linked by the thematic index from the other links"
+            " only, and report precision@3 and recall@5 against the index, beside a"
+            " baseline that ranks topics by label-word overlap alone."
+        ),
+        epilog="examples:\n  python -m pipeline evaluate\n  python -m pipeline evaluate --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument(
+        "--processed", type=Path, default=Path("processed"), help="folder of the tables"
+    )
+    evaluate.add_argument("--json", action="store_true", help="figures and per-row detail as JSON")
+    evaluate.add_argument("--debug", action="store_true", help="show tracebacks")
+    evaluate.set_defaults(func=_evaluate)
     return parser
 
 
@@ -130,41 +203,40 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .assemble import raw_files
+    from .executors import ExecutorChoice, make_executor
+
     files = raw_files(args.raw)
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
-    results = _extract_all(files, catalog.row, args.jobs, quiet=args.quiet, limits=_limits(args))
+    executor = make_executor(ExecutorChoice(args.executor, args.jobs, args.scheduler))
+    try:
+        results = _extract_all(files, catalog.row, executor, args.quiet, _limits(args))
+    finally:
+        executor.close()
     return _finish(args.raw, results, args.out)
 
 
 def _extract_all(
-    files: list[Path], catalog_row, jobs: int, quiet: bool, limits: Limits
+    files: list[Path],
+    catalog_row: Callable[[str], dict[str, str]],
+    executor: Executor,
+    quiet: bool,
+    limits: Limits,
 ) -> list[DocumentResult]:
+    """Every document through ``executor`` (see :mod:`pipeline.executors`), with progress."""
+    from .executors import extract_all
+
     progress = _progress(len(files), quiet)
-    results: list[DocumentResult] = []
-    if jobs <= 1:
-        for path in files:
-            results.append(_extract_reporting(path, catalog_row(path.name), limits))
-            progress.update(1)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(extract_document, path, catalog_row(path.name), limits)
-                for path in files
-            ]
-            for future in futures:
-                result = future.result()
-                _report_failure(result)
-                results.append(result)
-                progress.update(1)
-    progress.close()
-    return results
 
+    def arrived(result: DocumentResult) -> None:
+        _report_failure(result)
+        progress.update(1)
 
-def _extract_reporting(path: Path, row: dict[str, str], limits: Limits) -> DocumentResult:
-    result = extract_document(path, row, limits)
-    _report_failure(result)
-    return result
+    try:
+        return extract_all(files, catalog_row, executor, limits=limits, on_result=arrived)
+    finally:
+        progress.close()
 
 
 def _report_failure(result: DocumentResult) -> None:
@@ -216,10 +288,14 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _assemble(args: argparse.Namespace) -> int:
+    from .assemble import load_results
+
     return _finish(args.raw, load_results(args.raw, args.extracts), args.out)
 
 
 def _finish(raw: Path, results: list[DocumentResult], out: Path) -> int:
+    from .assemble import assemble
+
     summary, _ = assemble(raw, results, out)
     _print_summary(summary, out)
     return 1 if summary.findings.get("error") else 0
@@ -233,7 +309,39 @@ def _print_summary(summary: Summary, out: Path) -> None:
     print(f"findings: {findings} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
 
 
+def _search(args: argparse.Namespace) -> int:
+    from .search import INDEXED_TABLES, SearchIndex, format_hits
+
+    tables = INDEXED_TABLES if args.table == "all" else (args.table,)
+    index = SearchIndex(args.processed, tables)
+    hits = index.search(args.query, limit=max(args.limit, 0))
+    if args.json:
+        answer = {
+            "query": args.query,
+            "terms": index.query_terms(args.query),
+            "tables": list(tables),
+            "hits": [hit.to_json() for hit in hits],
+        }
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        print(format_hits(hits, index.query_terms(args.query)))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .topics import evaluate_processed
+
+    evaluation = evaluate_processed(args.processed)
+    if args.json:
+        print(json.dumps(evaluation.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(evaluation.format())
+    return 0
+
+
 def _split_catalog(args: argparse.Namespace) -> int:
+    from .assemble import raw_files
+
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
     split_catalog(catalog, raw_files(args.raw), args.out)

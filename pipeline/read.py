@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections import Counter
 from pathlib import Path
 
 from .errors import IngestError
@@ -105,12 +106,13 @@ def _plausible(text: str) -> bool:
     if not text:
         return False
     suspicious = 0
-    for char in text:
+    # Each distinct character is judged once (a report uses a few thousand).
+    for char, count in Counter(text).items():
         if char.isprintable() or char in _ALLOWED_CONTROL or char == "\u3000":
             if char >= "\u0080" and not _common_char(char):
-                suspicious += 1
+                suspicious += count
         else:
-            suspicious += 1
+            suspicious += count
     return suspicious <= _MAX_IMPLAUSIBLE_SHARE * len(text)
 
 

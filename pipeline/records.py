@@ -165,6 +165,35 @@ class IndexEntryRow:
     page: int | None
 
 
+@dataclass(slots=True)
+class TermRow:
+    source_table: str
+    doc_id: str
+    key: str
+    seq: int | None
+    term: str
+    count: int
+    starts: list[int]
+    ends: list[int]
+    in_dictionary: bool
+    line_start: int | None
+    line_end: int | None
+    page: int | None
+
+
+@dataclass(slots=True)
+class TopicSuggestionRow:
+    rec_id: str
+    doc_id: str
+    topic: str
+    rank: int
+    score: float
+    indexed: bool
+    line_start: int | None
+    line_end: int | None
+    page: int | None
+
+
 ROW_TYPES: dict[str, type] = {
     "documents": DocumentRow,
     "paragraphs": ParagraphRow,
@@ -176,4 +205,6 @@ ROW_TYPES: dict[str, type] = {
     "participants": ParticipantRow,
     "resolution_paragraphs": ResolutionParagraphRow,
     "index_entries": IndexEntryRow,
+    "terms": TermRow,
+    "topic_suggestions": TopicSuggestionRow,
 }

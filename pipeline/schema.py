@@ -343,6 +343,71 @@ TABLES: dict[str, Table] = {
             key=(),
             order=("doc_id", "line_start", "report_ref"),
         ),
+        Table(
+            "terms",
+            "Segmented terms of every paragraph, recommendation and resolution paragraph"
+            " (pipeline/search.py), with counts, for search without segmenting again",
+            (
+                _c(
+                    "source_table",
+                    _STR,
+                    "Table of the row: paragraphs, recommendations or resolution_paragraphs",
+                    nullable=False,
+                    allowed=("paragraphs", "recommendations", "resolution_paragraphs"),
+                ),
+                _DOC_ID,
+                _c(
+                    "key",
+                    _STR,
+                    "The row's key in its table: rec_id, seq, or instrument#number#ref",
+                    nullable=False,
+                ),
+                _SEQ,
+                _c(
+                    "term",
+                    _STR,
+                    "Word as jieba cuts it with the corpus dictionary, normalized"
+                    " (NFKC, simplified characters, ASCII lower case)",
+                    nullable=False,
+                ),
+                _c("count", _INT, "Occurrences of the term in the row's text", nullable=False),
+                _c("starts", _INTS, "0-based offsets in the row's text where occurrences start"),
+                _c("ends", _INTS, "0-based offsets in the row's text where occurrences end"),
+                _c(
+                    "in_dictionary",
+                    pa.bool_(),
+                    "The term is in the search dictionary (corpus terms and data/search_terms.txt)",
+                ),
+                *_PROVENANCE,
+            ),
+            key=("source_table", "doc_id", "key", "term"),
+            order=("source_table", "doc_id", "seq", "key", "term"),
+        ),
+        Table(
+            "topic_suggestions",
+            "Thematic-index topics suggested for each recommendation (pipeline/topics.py)",
+            (
+                _c("rec_id", _STR, "<doc_id>#<number>", nullable=False, pattern=r"^\S+#[0-9]+$"),
+                _DOC_ID,
+                _c("topic", _STR, "Topic of the thematic index, as in index_entries.topic"),
+                _c("rank", _INT, "1 for the best suggestion", nullable=False),
+                _c(
+                    "score",
+                    pa.float64(),
+                    "Label-word similarity and linked neighbours' votes, each scaled to"
+                    " a best of 1, mixed half and half",
+                ),
+                _c(
+                    "indexed",
+                    pa.bool_(),
+                    "The index already links the recommendation to this topic (the"
+                    " recommendation's own links are held out when scoring it)",
+                ),
+                *_PROVENANCE,
+            ),
+            key=("rec_id", "topic"),
+            order=("doc_id", "line_start", "rec_id", "rank"),
+        ),
     )
 }
 

@@ -191,7 +191,11 @@ def _starts_block(
 
 def _width(text: str) -> float:
     """Display width in full-width characters (ASCII counts half)."""
-    return sum(0.5 if char.isascii() else 1.0 for char in text.strip())
+    stripped = text.strip()
+    if not stripped:
+        return 0
+    # Encoding to ASCII with errors ignored keeps exactly the ASCII characters.
+    return len(stripped) - 0.5 * len(stripped.encode("ascii", "ignore"))
 
 
 def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:

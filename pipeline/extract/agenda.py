@@ -118,6 +118,12 @@ def _squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@functools.cache
+def _squashed(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases of a vocabulary, squashed once."""
+    return tuple(_squash(phrase) for phrase in phrases)
+
+
 def clean_title(text: str) -> str:
     """An item's title as printed, without the ``；`` ``。`` ``：`` that ends it in a list."""
     return text.strip().rstrip(_TITLE_END_CHARS)
@@ -147,18 +153,18 @@ def _title_like(text: str) -> bool:
 def _is_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     """The whole text is one of ``phrases`` (a trailing colon aside)."""
     squashed = _squash(text).rstrip(":")
-    return any(squashed == _squash(phrase) for phrase in phrases)
+    return squashed in _squashed(phrases)
 
 
 def _ends_with_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     """The text's last words are one of ``phrases``: an introduction to a list."""
     squashed = _squash(text).rstrip(":。.")
-    return any(squashed.endswith(_squash(phrase)) for phrase in phrases)
+    return squashed.endswith(_squashed(phrases))
 
 
 def _contains_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     squashed = _squash(text)
-    return any(_squash(phrase) in squashed for phrase in phrases)
+    return any(phrase in squashed for phrase in _squashed(phrases))
 
 
 @functools.cache

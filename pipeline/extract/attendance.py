@@ -103,6 +103,7 @@ _LEADING_AND = re.compile(r"^(?:和|及)\s*")
 _SEPARATOR_AND_ALSO = re.compile(r"([、，,；;])\s*以及\s*")
 _CLAUSE_BREAK = frozenset("，,；;：:。")
 _SENTENCE_END = frozenset("。！？!?")
+_SENTENCE_MARKS = re.compile("[" + re.escape("(（)）" + "".join(sorted(_SENTENCE_END))) + "]")
 
 # An agenda item reference list: "2", "2(a)", "2 至 5", "3 和 4", "2(a)和(b)".
 _ITEM = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
@@ -293,7 +294,9 @@ def _sentences(text: str) -> Iterator[str]:
     """Sentences of ``text`` split at full stops outside brackets."""
     depth = 0
     start = 0
-    for index, char in enumerate(text):
+    # Only brackets and full stops matter: visit just those, not every character.
+    for match in _SENTENCE_MARKS.finditer(text):
+        index, char = match.start(), match.group()
         if char in "(（":
             depth += 1
         elif char in ")）":

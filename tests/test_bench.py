@@ -1,0 +1,100 @@
+"""The benchmark's corpus generator: distinct, deterministic documents that the
+pipeline reads like the seeds (functional only; nothing here is timed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.bench.corpus import generate, load_seeds, make_document, render_pdfs, write_corpus
+from pipeline.bench.run import format_table
+from pipeline.catalog import load_catalog
+from pipeline.driver import extract_document
+from tests.conftest import RAW
+
+
+def test_three_generated_documents_build_like_the_seeds(tmp_path: Path) -> None:
+    seeds = load_seeds(RAW)
+    documents = list(generate(seeds, 3))
+    assert len({d.symbol for d in documents}) == 3
+    assert [d.seed for d in documents] == [s.file for s in seeds[:3]]
+    write_corpus(documents, tmp_path)
+    catalog = load_catalog(tmp_path / "catalog.csv", tmp_path)
+    assert catalog.findings == []
+    for document in documents:
+        result = extract_document(tmp_path / document.file, catalog.row(document.file))
+        assert not result.failed, result.findings
+        assert result.doc_id == document.symbol
+        assert result.tables["paragraphs"]
+
+
+def test_generation_is_deterministic_and_renumbers(tmp_path: Path) -> None:
+    seeds = load_seeds(RAW)
+    first = list(generate(seeds, 3, start=15))
+    assert first == list(generate(seeds, 3, start=15))
+    # Document 5 is the COP report 28 years on: years and sessions moved.
+    cop = make_document(seeds, 5)
+    assert cop.symbol == "CTOC/COP/2040/500"
+    assert "2040 年 10 月 15 日" in cop.text and "2012 年" not in cop.text
+    assert "第二十届会议" in cop.catalog["title"]
+    assert "第 20/1 号决议" in cop.text
+    # Document 0 is the same report, the same year: only enumerations moved,
+    # each within its line.
+    same = make_document(seeds, 0)
+    seed = next(s for s in seeds if s.file == same.seed)
+    assert same.text != seed.text
+    pairs = list(zip(same.text.split("\n"), seed.text.split("\n"), strict=True))
+    assert all(sorted(new.split("、")) == sorted(old.split("、")) for new, old in pairs)
+
+
+def test_working_group_documents_take_another_body(tmp_path: Path) -> None:
+    seeds = load_seeds(RAW)
+    # Document 1 is the agenda of the trafficking working group (WG.4), here
+    # issued by the first working group of bodies.csv.
+    agenda = make_document(seeds, 1)
+    assert agenda.symbol.startswith("CTOC/COP/WG.2/2018/")
+    assert "贩运人口问题工作组" not in agenda.text
+    assert "技术援助问题工作组第八次会议" in agenda.text
+
+
+def test_pdf_renditions_read_back(tmp_path: Path) -> None:
+    seeds = load_seeds(RAW)
+    documents = [make_document(seeds, 1)]
+    files, pages = render_pdfs(documents, tmp_path, pages=1)
+    assert [f.name for f in files] == [documents[0].file.replace(".txt", ".pdf")]
+    assert pages >= 1
+    result = extract_document(files[0], {})
+    assert not result.failed, result.findings
+    assert result.doc_id == documents[0].symbol
+
+
+def test_the_table_puts_targets_beside_figures() -> None:
+    run = {
+        "size": 100,
+        "executor": "local",
+        "workers": 1,
+        "docs_s": 50.0,
+        "mb_s": 1.2,
+        "extract_s": 1.0,
+        "assemble_s": 0.5,
+        "peak_rss_mb": 200.0,
+        "peak_child_rss_mb": 0.0,
+    }
+    results = {
+        "text": [run],
+        "executors_identical": True,
+        "dask_speedup": 1.8,
+        "pdf": {
+            "pages": 200,
+            "pipeline_pages_s": 80.0,
+            "pypdfium2_text_pages_s": 1000.0,
+            "pdfplumber_extract_text_pages_s": 20.0,
+            "read_pdfium_pages_s": 150.0,
+            "read_pdfplumber_pages_s": 30.0,
+            "engines_identical": True,
+        },
+        "make": {"documents": 1000, "noop_s": 0.05, "add_one_s": 3.0, "assemble_s": 2.5},
+    }
+    table = format_table(results)
+    assert "target 10 MB/s/core" in table
+    assert "pdfplumber extract_text 20.0" in table
+    assert "0.050 s" in table

@@ -1,0 +1,320 @@
+"""Search: segmented terms, whole-word matching, normalized queries, BM25, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.cli import main
+from pipeline.search import (
+    INDEXED_TABLES,
+    DictionarySources,
+    SearchIndex,
+    Segmenter,
+    bm25,
+    dictionary_sources,
+    dictionary_tables,
+    mark,
+    normalize,
+    normalize_aligned,
+    segmenter,
+)
+from tests.conftest import RAW
+
+REC_7 = "CTOC/COP/WG.7/2017/5#7"
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed corpus built once for the search and topic tests."""
+    out = tmp_path_factory.mktemp("search-processed")
+    assert main(["build", "--raw", str(RAW), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def seg(processed: Path) -> Segmenter:
+    return segmenter(dictionary_sources(dictionary_tables(processed)))
+
+
+@pytest.fixture(scope="module")
+def terms(processed: Path) -> list[dict]:
+    return pq.read_table(processed / "terms.parquet").to_pylist()
+
+
+@pytest.fixture(scope="module")
+def index_all(processed: Path) -> SearchIndex:
+    return SearchIndex(processed, INDEXED_TABLES)
+
+
+def _words_by_row(terms: list[dict], table: str) -> dict[tuple[str, str], set[str]]:
+    words: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in terms:
+        if row["source_table"] == table:
+            words[(row["doc_id"], row["key"])].add(row["term"])
+    return words
+
+
+def _rows_words(terms: list[dict]) -> dict[tuple[str, str, str], set[str]]:
+    words: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for row in terms:
+        words[(row["source_table"], row["doc_id"], row["key"])].add(row["term"])
+    return words
+
+
+# --- normalization -------------------------------------------------------------------
+
+
+def test_traditional_and_full_width_forms_normalize_to_simplified_ascii() -> None:
+    assert normalize("聯合調查小組") == "联合调查小组"
+    assert normalize("第１８條（ａ）") == "第18条(a)"
+    assert normalize("ＣＴＯＣ／COP") == "ctoc/cop"
+
+
+def test_normalized_characters_point_back_to_the_printed_ones() -> None:
+    text, origin = normalize_aligned("㈠聯合")
+    assert text == "(一)联合"
+    assert origin == [0, 0, 0, 1, 2]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from("聯合調查小組联合ＡＢ１２㈠①ﬁ，。 abc\u3000"), max_size=30))
+def test_alignment_is_complete_and_ordered(text: str) -> None:
+    normalized, origin = normalize_aligned(text)
+    assert len(origin) == len(normalized)
+    assert origin == sorted(origin)
+    assert all(0 <= index < len(text) for index in origin)
+    assert normalize(normalized) == normalized
+
+
+# --- segmentation and the dictionary -------------------------------------------------
+
+
+def test_dictionary_takes_terms_from_every_source(seg: Segmenter) -> None:
+    # A topic of the thematic index, a piece of a longer topic, a curated term,
+    # a body name, an instrument named in 《》.
+    for term in (
+        "联合调查小组",
+        "特殊侦查手段",
+        "司法协助",
+        "偷运移民问题工作组",
+        "维也纳领事关系公约",
+    ):
+        assert term in seg.dictionary, term
+    # Clauses of agenda titles and fragments of enumerations are not terms.
+    assert "打击陆" not in seg.dictionary
+    assert "空偷运移民" not in seg.dictionary
+
+
+def test_every_dictionary_term_is_one_word_when_searched_for(
+    seg: Segmenter, index_all: SearchIndex
+) -> None:
+    for term in seg.dictionary:
+        assert index_all.query_terms(term) == [term], term
+
+
+def test_a_longer_term_wins_over_the_shorter_terms_inside_it(seg: Segmenter) -> None:
+    assert "联合调查" in seg.dictionary
+    words = seg.terms("建立联合调查小组并开展联合调查")
+    assert words == ["建立", "联合调查小组", "并", "开展", "联合调查"]
+
+
+def test_the_fast_frequency_table_segments_exactly_as_jieba_does(
+    seg: Segmenter, processed: Path
+) -> None:
+    """The bisected table (SortedFreq) against jieba's own dict, same words added."""
+    import jieba
+
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    for term in seg.added:
+        reference.add_word(term)
+    tables = dictionary_tables(processed)
+    texts = [row["text"] for name in INDEXED_TABLES for row in tables[name]]
+    for text in texts:
+        normalized = normalize(text)
+        ours = [token.term for token in seg.tokens(normalized)]
+        theirs = [w for w in reference.cut(normalized, HMM=False) if re.search(r"[^\W_]", w)]
+        assert ours == theirs, text
+
+
+# --- the terms table -----------------------------------------------------------------
+
+
+def test_terms_point_at_their_words_in_the_printed_text(processed: Path, terms: list[dict]) -> None:
+    texts = {}
+    for name in INDEXED_TABLES:
+        for row in pq.read_table(processed / f"{name}.parquet").to_pylist():
+            key = {
+                "recommendations": lambda r: r["rec_id"],
+                "paragraphs": lambda r: str(r["seq"]),
+                "resolution_paragraphs": lambda r: (
+                    f"{r['instrument']}#{r['instrument_number']}#{r['ref']}"
+                ),
+            }[name](row)
+            texts[(name, row["doc_id"], key)] = row["text"]
+    assert {(r["source_table"], r["doc_id"], r["key"]) for r in terms} <= set(texts)
+    for row in terms:
+        text = texts[(row["source_table"], row["doc_id"], row["key"])]
+        assert row["count"] == len(row["starts"]) == len(row["ends"])
+        for start, end in zip(row["starts"], row["ends"], strict=True):
+            # The printed span of the word (㈠ prints the word 一 of "(一)").
+            assert row["term"] in normalize(text[start:end])
+            assert 0 <= start < end <= len(text)
+
+
+def test_terms_cover_every_recommendation(processed: Path, terms: list[dict]) -> None:
+    recs = pq.read_table(processed / "recommendations.parquet").column("rec_id").to_pylist()
+    assert {row["key"] for row in terms if row["source_table"] == "recommendations"} == set(recs)
+
+
+# --- whole-word matching ---------------------------------------------------------------
+
+
+def test_every_recommendation_holding_a_dictionary_term_is_found_by_it(
+    processed: Path, seg: Segmenter, terms: list[dict]
+) -> None:
+    index = SearchIndex(processed, ("recommendations",))
+    words = _words_by_row(terms, "recommendations")
+    checked = 0
+    for term in sorted(seg.dictionary):
+        holding = {key for (_, key), found in words.items() if term in found}
+        if not holding:
+            continue
+        hits = index.search(term, limit=1000)
+        assert {hit.key for hit in hits} == holding, term
+        assert all(f"【{term}】" in normalize(hit.marked) for hit in hits), term
+        checked += 1
+    assert checked >= 20
+
+
+def test_a_term_printed_only_inside_a_longer_word_is_not_a_hit(
+    terms: list[dict], seg: Segmenter, index_all: SearchIndex, processed: Path
+) -> None:
+    """Real text: recommendation 7 prints 联合调查 only inside 联合调查小组."""
+    rec_7 = ("recommendations", "CTOC/COP/WG.7/2017/5", REC_7)
+    words = _rows_words(terms)[rec_7]
+    text = next(
+        normalize(row["text"])
+        for row in pq.read_table(processed / "recommendations.parquet").to_pylist()
+        if row["rec_id"] == REC_7
+    )
+    assert "联合调查" in seg.dictionary
+    assert "联合调查" in text
+    assert "联合调查小组" in words
+    assert "联合调查" not in words
+    hits = index_all.search("联合调查", limit=1000)
+    assert rec_7 not in {(hit.table, hit.doc_id, hit.key) for hit in hits}
+    assert rec_7 in {(h.table, h.doc_id, h.key) for h in index_all.search("联合调查小组")}
+
+
+def test_searching_a_term_never_returns_rows_where_it_is_only_a_substring(
+    terms: list[dict], seg: Segmenter, index_all: SearchIndex
+) -> None:
+    rows_words = _rows_words(terms)
+    inside = 0
+    for term in sorted(seg.dictionary):
+        only_inside = {
+            doc
+            for doc, found in rows_words.items()
+            if term not in found and any(term in word for word in found)
+        }
+        hits = {(h.table, h.doc_id, h.key) for h in index_all.search(term, limit=10_000)}
+        assert not hits & only_inside, term
+        assert hits == {doc for doc, found in rows_words.items() if term in found}, term
+        inside += len(only_inside)
+    assert inside > 0
+
+
+# --- normalized queries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("simplified", "variant"),
+    [
+        ("联合调查小组", "聯合調查小組"),
+        ("司法协助 引渡", "司法協助　引渡"),
+        ("偷运移民 犯罪所得", "偷運移民，犯罪所得"),
+        ("第 18 条", "第１８條"),
+        ("资金流", "資金流"),
+    ],
+)
+def test_traditional_or_full_width_queries_find_the_same_rows(
+    index_all: SearchIndex, simplified: str, variant: str
+) -> None:
+    expected = index_all.search(simplified, limit=50)
+    assert expected
+    assert [(h.key, h.score) for h in index_all.search(variant, limit=50)] == [
+        (h.key, h.score) for h in expected
+    ]
+
+
+# --- ranking and output ----------------------------------------------------------------
+
+
+def test_bm25_prefers_more_occurrences_and_rarer_terms() -> None:
+    postings = {"a": {"d1": 2, "d2": 1}, "b": {"d3": 1}}
+    lengths = {"d1": 10, "d2": 10, "d3": 10, "d4": 10}
+    scores = bm25(["a"], postings, lengths)
+    assert scores["d1"] > scores["d2"] > 0
+    assert set(scores) == {"d1", "d2"}
+    both = bm25(["a", "b"], postings, lengths)
+    assert both["d3"] > both["d2"]  # b is rarer than a
+    assert bm25(["zz"], postings, lengths) == {}
+
+
+def test_marks_merge_overlapping_spans() -> None:
+    assert mark("abcdef", [(1, 3), (2, 4), (5, 6)]) == "a【bcd】e【f】"
+    assert mark("abc", []) == "abc"
+
+
+def test_search_lists_recommendation_7_for_joint_investigation_teams(
+    processed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "联合调查小组", "--processed", str(processed)]) == 0
+    out = capsys.readouterr().out
+    assert REC_7 in out
+    assert "建立【联合调查小组】并利用特殊侦查手段" in out
+
+
+def test_search_json_for_services(processed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["search", "司法協助", "--json", "--limit", "3", "--table", "all"]
+    assert main([*argv, "--processed", str(processed)]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["terms"] == ["司法协助"]
+    assert 0 < len(answer["hits"]) <= 3
+    first = answer["hits"][0]
+    assert {"rank", "score", "table", "doc_id", "key", "reference", "marked", "line_start"} <= set(
+        first
+    )
+    assert "【司法协助】" in first["marked"]
+    scores = [hit["score"] for hit in answer["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_without_processed_tables_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "引渡", "--processed", str(tmp_path)]) == 2
+    assert "make" in capsys.readouterr().err
+
+
+def test_a_query_of_punctuation_finds_nothing(index_all: SearchIndex) -> None:
+    assert index_all.search("，。") == []
+
+
+def test_dictionary_sources_are_plain_data() -> None:
+    sources = dictionary_sources(
+        {"index_entries": [{"topic": "國際合作, 聯合調查", "topic_main": "國際合作"}]}
+    )
+    assert isinstance(sources, DictionarySources)
+    assert "国际合作, 联合调查" in sources.phrases
+    assert "缔约方会议" in sources.names  # from bodies.csv
+    assert "联合调查小组" in sources.curated

@@ -1,0 +1,129 @@
+"""Topic suggestions: the table, leave-one-out, the metrics, `pipeline evaluate`."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.cli import main
+from pipeline.search import dictionary_sources, dictionary_tables, segmenter
+from pipeline.topics import (
+    SUGGESTIONS,
+    TopicModel,
+    build_model,
+    evaluate,
+    precision_at,
+    read_inputs,
+    recall_at,
+)
+from tests.test_search import processed  # noqa: F401  (the session's built corpus)
+
+
+@pytest.fixture(scope="module")
+def model(processed: Path) -> TopicModel:  # noqa: F811
+    seg = segmenter(dictionary_sources(dictionary_tables(processed)))
+    return build_model(read_inputs(processed), seg)
+
+
+@pytest.fixture(scope="module")
+def suggestions(processed: Path) -> list[dict]:  # noqa: F811
+    return pq.read_table(processed / "topic_suggestions.parquet").to_pylist()
+
+
+def test_every_recommendation_gets_ranked_topics_of_the_index(
+    processed: Path,  # noqa: F811
+    suggestions: list[dict],
+) -> None:
+    recs = pq.read_table(processed / "recommendations.parquet").to_pylist()
+    topics = set(pq.read_table(processed / "index_entries.parquet").column("topic").to_pylist())
+    by_rec: dict[str, list[dict]] = defaultdict(list)
+    for row in suggestions:
+        by_rec[row["rec_id"]].append(row)
+    assert set(by_rec) == {rec["rec_id"] for rec in recs}
+    for rec in recs:
+        rows = by_rec[rec["rec_id"]]
+        assert [row["rank"] for row in rows] == list(range(1, SUGGESTIONS + 1))
+        assert [row["score"] for row in rows] == sorted(
+            (row["score"] for row in rows), reverse=True
+        )
+        assert all(row["topic"] in topics for row in rows)
+        assert all(row["doc_id"] == rec["doc_id"] for row in rows)
+        assert all(row["line_start"] == rec["line_start"] for row in rows)
+
+
+def test_indexed_flags_the_index_own_links(processed: Path, suggestions: list[dict]) -> None:  # noqa: F811
+    entries = pq.read_table(processed / "index_entries.parquet").to_pylist()
+    links = {(row["rec_id"], row["topic"]) for row in entries if row["rec_id"]}
+    assert all(row["indexed"] == ((row["rec_id"], row["topic"]) in links) for row in suggestions)
+    # Joint investigation teams: recommendation 7 is filed under its topic.
+    rec_7 = [row for row in suggestions if row["rec_id"] == "CTOC/COP/WG.7/2017/5#7"]
+    assert "联合调查小组" in {row["topic"] for row in rec_7[:3]}
+
+
+def test_a_recommendation_is_scored_without_its_own_links(model: TopicModel) -> None:
+    rec = sorted(model.links)[0]
+    others = {other: topics for other, topics in model.links.items() if other != rec}
+    without = TopicModel(model.labels, model.vectors, others)
+    assert model.rank(rec) == without.rank(rec, exclude_own_links=False)
+
+
+def test_the_links_change_the_ranking_the_label_prior_alone_gives(model: TopicModel) -> None:
+    rec = sorted(model.links)[0]
+    assert model.rank(rec) != model.rank(rec, label_only=True)
+
+
+def test_a_topic_no_recommendation_is_linked_to_is_ranked_by_its_label_words() -> None:
+    labels = {
+        "引渡": {"引渡": 1.0},
+        "海上偷运": {"海上": 0.8, "偷运": 0.6},
+    }
+    vectors = {"r1": {"引渡": 0.6, "司法协助": 0.8}, "r2": {"海上": 1.0}}
+    model = TopicModel(labels, vectors, links={})
+    assert [s.topic for s in model.rank("r1")] == ["引渡"]
+    assert [s.topic for s in model.rank("r2")] == ["海上偷运"]
+
+
+def test_neighbours_vote_for_their_topics() -> None:
+    labels = {"A": {"x": 1.0}, "B": {"y": 1.0}}
+    vectors = {"r1": {"z": 1.0}, "r2": {"z": 1.0}}
+    model = TopicModel(labels, vectors, links={"r2": frozenset({"B"})})
+    # r1 shares no word with either label; its neighbour r2 is filed under B.
+    assert [s.topic for s in model.rank("r1")] == ["B"]
+
+
+def test_precision_and_recall_at_k() -> None:
+    gold = frozenset({"a", "b"})
+    assert precision_at(["a", "x", "b", "y"], gold, 3) == pytest.approx(2 / 3)
+    assert precision_at(["x"], gold, 3) == 0.0
+    assert recall_at(["x", "a", "y", "z", "w", "b"], gold, 5) == 0.5
+    assert recall_at(["b", "a"], gold, 5) == 1.0
+
+
+def test_leave_one_out_covers_every_linked_recommendation(model: TopicModel) -> None:
+    result = evaluate(model)
+    assert result.recommendations == len(model.links) == 15
+    assert result.links == sum(len(topics) for topics in model.links.values())
+    for figures in (result.model, result.baseline):
+        assert 0.0 <= figures["precision@3"] <= 1.0
+        assert 0.0 <= figures["recall@5"] <= 1.0
+    assert evaluate(model) == result  # deterministic
+
+
+def test_evaluate_prints_the_model_beside_the_baseline(
+    processed: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["evaluate", "--processed", str(processed)]) == 0
+    out = capsys.readouterr().out
+    assert "precision@3" in out
+    assert "recall@5" in out
+    assert "model" in out
+    assert "baseline" in out
+    assert main(["evaluate", "--processed", str(processed), "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["recommendations"] == 15
+    assert set(answer["model"]) == {"precision@3", "recall@5"}

@@ -11,41 +11,23 @@ _CONTEXT = 40
 
 
 def extract_citations(ctx: DocContext) -> list[CitationRow]:
-    rows: list[CitationRow] = []
-    for block in ctx.blocks:
-        for match in find_symbols(block.text):
-            if match.symbol == ctx.doc_id:
-                continue
-            rows.append(
-                CitationRow(
-                    doc_id=ctx.doc_id,
-                    cited_symbol=match.symbol,
-                    seq=block.seq,
-                    footnote=None,
-                    context=_context(block.text, match.start, match.end),
-                    line_start=block.line_start,
-                    line_end=block.line_end,
-                    page=block.page,
-                )
-            )
-    for footnote in ctx.clean.footnotes:
-        for match in find_symbols(footnote.text):
-            if match.symbol == ctx.doc_id:
-                continue
-            rows.append(
-                CitationRow(
-                    doc_id=ctx.doc_id,
-                    cited_symbol=match.symbol,
-                    seq=None,
-                    footnote=footnote.marker,
-                    context=_context(footnote.text, match.start, match.end),
-                    line_start=footnote.line_start,
-                    line_end=footnote.line_end,
-                    page=footnote.page,
-                )
-            )
-    return rows
-
-
-def _context(text: str, start: int, end: int) -> str:
-    return text[max(0, start - _CONTEXT) : end + _CONTEXT]
+    """One row per symbol cited in a paragraph or a footnote (not the document's own)."""
+    places: tuple[tuple[str, int | None, str | None, int, int, int | None], ...] = (
+        *((b.text, b.seq, None, b.line_start, b.line_end, b.page) for b in ctx.blocks),
+        *((f.text, None, f.marker, f.line_start, f.line_end, f.page) for f in ctx.clean.footnotes),
+    )
+    return [
+        CitationRow(
+            doc_id=ctx.doc_id,
+            cited_symbol=match.symbol,
+            seq=seq,
+            footnote=footnote,
+            context=text[max(0, match.start - _CONTEXT) : match.end + _CONTEXT],
+            line_start=line_start,
+            line_end=line_end,
+            page=page,
+        )
+        for text, seq, footnote, line_start, line_end, page in places
+        for match in find_symbols(text)
+        if match.symbol != ctx.doc_id
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,21 @@ AGENDA_WG7 = RAW / "CTOC_COP_WG.7_2017_1.zh.txt"
 REPORT_WG7 = RAW / "CTOC_COP_WG.7_2017_5.zh.txt"
 AGENDA_WG4 = RAW / "CTOC_COP_WG.4_2018_1.zh.txt"
 REPORT_COP6 = RAW / "CTOC_COP_2012_15.zh.txt"
+
+# The seed files of ../shared/seeds as shipped in raw/ (renamed after their symbols).
+SEED_FILES = {
+    "000_cb61566b71eee516.txt": INDEX,
+    "001_569503022b5f54cf.txt": AGENDA_WG7,
+    "002_b5c8f4425dda91fd.txt": REPORT_WG7,
+    "003_62747d1c53040ac2.txt": AGENDA_WG4,
+    "004_bf388d6752b4fc1f.txt": REPORT_COP6,
+}
+
+
+def build_command(raw: Path, out: Path, *extra: str) -> list[str]:
+    """``python -m pipeline build`` from ``raw`` into ``out``, in a subprocess."""
+    return [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out),
+            "--quiet", *extra]  # fmt: skip
 
 
 def build_context(path: Path, catalog_row: dict[str, str] | None = None) -> DocContext:

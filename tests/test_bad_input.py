@@ -14,23 +14,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.schema import TABLES
-from tests.conftest import RAW, REPORT_COP6, REPORT_WG7, ROOT
+from tests.conftest import RAW, REPORT_COP6, REPORT_WG7, ROOT, build_command
 from tests.pdf_render import encrypt_pdf, image_only_pdf, render_text_pdf, truncate_pdf
 
 
 def _build(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "build",
-            "--raw",
-            str(raw),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
+        build_command(raw, out),
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -210,17 +200,18 @@ def test_a_document_over_the_time_limit_is_reported_and_skipped(tmp_path: Path) 
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(REPORT_COP6, raw / REPORT_COP6.name)
-    shutil.copy(RAW / "catalog.csv", raw / "catalog.csv")
     (raw / "catalog.csv").write_text(
         "file,symbol,kind\nCTOC_COP_2012_15.zh.txt,CTOC/COP/2012/15,meeting_report\n",
         encoding="utf-8",
     )
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out),
-         "--quiet", "--max-seconds", "0.001"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )  # fmt: skip
+        build_command(raw, out, "--max-seconds", "0.001"),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 1
     assert "error: CTOC_COP_2012_15.zh.txt: took longer than the 0.001 s limit" in done.stderr
     assert pq.read_table(out / "paragraphs.parquet").num_rows == 0

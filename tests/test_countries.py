@@ -20,16 +20,8 @@ from pipeline.normalize.countries import (
     name_key,
     resolve_country,
 )
+from tests.conftest import SEED_FILES
 
-# The seeds as shipped in raw/ (renamed after their symbols).
-RAW = Path(__file__).resolve().parents[1] / "raw"
-SEED_FILES = {
-    "000_cb61566b71eee516.txt": RAW / "CTOC_COP_WG.7_2019_4.zh.txt",
-    "001_569503022b5f54cf.txt": RAW / "CTOC_COP_WG.7_2017_1.zh.txt",
-    "002_b5c8f4425dda91fd.txt": RAW / "CTOC_COP_WG.7_2017_5.zh.txt",
-    "003_62747d1c53040ac2.txt": RAW / "CTOC_COP_WG.4_2018_1.zh.txt",
-    "004_bf388d6752b4fc1f.txt": RAW / "CTOC_COP_2012_15.zh.txt",
-}
 SEED_002 = "002_b5c8f4425dda91fd.txt"
 SEED_004 = "004_bf388d6752b4fc1f.txt"
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.conftest import RAW, ROOT
+from tests.conftest import RAW, ROOT, build_command
 from tests.test_build import _make, project  # noqa: F401 (fixture)
 
 OUTPUTS = [
@@ -22,17 +21,7 @@ OUTPUTS = [
 
 def _build(raw: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "build",
-            "--raw",
-            str(raw),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
+        build_command(raw, out),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -162,12 +162,22 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
     """
     pieces = [unicodedata.normalize("NFKC", char) for char in text]
     joined = "".join(pieces)
-    simplified = _to_simplified()(joined) if joined else ""
+    # GB2312 holds simplified characters only: a text it can encode has nothing
+    # for t2s to convert (the documents are simplified; queries may not be).
+    simplified = joined if _simplified_only(joined) else _to_simplified()(joined)
     if len(simplified) != len(joined):
         pieces = [_to_simplified()(piece) for piece in pieces]
         simplified = "".join(pieces)
     origin = [index for index, piece in enumerate(pieces) for _ in piece]
     return simplified.translate(_LOWER), origin
+
+
+def _simplified_only(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def normalize(text: str) -> str:

@@ -267,13 +267,19 @@ def pandera_schema(name: str) -> pandera.DataFrameSchema:
 
 
 def _unique_check(key: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
-    """Rows whose key occurs once. Keys compare by their repr: pandera's own
-    ``unique`` hashes the values, and a list in a key column (a type error the
-    column check reports) would stop the validation."""
+    """Rows whose key occurs once. A list in a key column (a type error the
+    column check reports) cannot be hashed: then keys compare by their repr."""
     columns = list(key)
-    return lambda frame: (
-        ~frame[columns].apply(lambda row: repr(tuple(row)), axis=1).duplicated(keep=False)
-    )
+
+    def check(frame: pd.DataFrame) -> pd.Series:
+        try:
+            return ~frame.duplicated(subset=columns, keep=False)
+        except TypeError:
+            return ~frame[columns].apply(lambda row: repr(tuple(row)), axis=1).duplicated(
+                keep=False
+            )
+
+    return check
 
 
 def _allowed(column: Column, extra: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -346,20 +352,51 @@ def _parses(parse: Callable[[str], Any], text: str) -> bool:
 
 
 def _conforms_check(kind: pa.DataType) -> Callable[[pd.Series], pd.Series]:
-    return lambda series: series.map(lambda value: conforms(value, kind))
+    """:func:`conforms` over a column. Strings, integers and booleans are judged
+    by their Python type in one vectorized pass; other kinds value by value."""
+    simple = _SIMPLE_TYPES.get(str(kind))
+    item = _SIMPLE_TYPES.get(str(kind.value_type)) if pa.types.is_list(kind) else None
+
+    def check(series: pd.Series) -> pd.Series:
+        if item is not None:
+            return series.map(
+                lambda value: value is None
+                or (isinstance(value, list | tuple) and all(type(i) is item for i in value))
+            )
+        if simple is None:
+            return series.map(lambda value: conforms(value, kind))
+        types = series.map(type)
+        fits = types.isin([simple, type(None)])
+        if pa.types.is_integer(kind):
+            integers = series[types.isin([int])].astype("int64", errors="ignore")
+            if len(integers):
+                bound = 2 ** (kind.bit_width - 1)
+                fits[integers.index] = integers.between(-bound, bound - 1).to_numpy()
+        return fits
+
+    return check
+
+
+# The Python type that fits each simple Arrow type (bool is no int here).
+_SIMPLE_TYPES: dict[str, type] = {"string": str, "int32": int, "int64": int, "bool": bool}
 
 
 def _member_check(allowed: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
-    members = frozenset(allowed)
-    return lambda series: series.map(lambda value: value is None or value in members)
+    members = list(allowed)
+    return lambda series: series.isna() | series.isin(members)
 
 
 def _pattern_check(pattern: str) -> Callable[[pd.Series], pd.Series]:
     compiled = re.compile(pattern)
     # A value that is not a string fails the type check; it is not reported twice.
-    return lambda series: series.map(
-        lambda value: not isinstance(value, str) or compiled.search(value) is not None
-    )
+
+    def check(series: pd.Series) -> pd.Series:
+        is_text = series.map(type).isin([str])
+        fits = pd.Series(True, index=series.index)
+        fits[is_text] = series[is_text].astype(str).str.contains(compiled, regex=True)
+        return fits
+
+    return check
 
 
 def _schema_findings(table: Table, rows: list[Row], cases: pd.DataFrame) -> list[Finding]:

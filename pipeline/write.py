@@ -42,10 +42,13 @@ def to_arrow(
 
 
 def _convert(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
-    columns = {
-        column.name: [_coerce(row.get(column.name), column.type) for row in rows]
-        for column in table.columns
-    }
+    columns = {}
+    for column in table.columns:
+        values = [row.get(column.name) for row in rows]
+        # Dates and times travel as ISO strings in the per-document results.
+        if pa.types.is_date32(column.type) or pa.types.is_time32(column.type):
+            values = [_coerce(value, column.type) for value in values]
+        columns[column.name] = values
     return pa.Table.from_pydict(columns, schema=table.schema)
 
 

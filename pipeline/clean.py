@@ -303,7 +303,7 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
             CleanLine(
                 number=source.number,
                 # Tabs separate table cells (an empty first cell continues a row).
-                text=line.text.strip(" \u3000"),
+                text=line.text.strip(" \u3000").rstrip("\t"),
                 page=source.page,
                 indent=indent,
                 page_top=page_top,

@@ -16,7 +16,7 @@ import math
 import statistics
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -52,6 +52,8 @@ _TAIL_BYTES = 8192
 _WHITESPACE = frozenset(ord(char) for char in " \u00a0\u3000")
 # Line positions are rounded so that float noise of an engine cannot change them.
 _ROUND = 2
+# An empty gap this many font sizes wide separates table cells (a tab).
+_CELL_GAP = 1.5
 
 
 class PdfReadError(ValueError):
@@ -96,6 +98,8 @@ class _Line:
     x0: float
     top: float
     indent: float = 0.0
+    # Runs of text separated by wide empty gaps: table cells, (x0, text).
+    cells: list[tuple[float, str]] = field(default_factory=list)
 
 
 def read_pdf(
@@ -413,6 +417,7 @@ def _page_lines(chars: list[_Char]) -> list[_Line]:
         return []
     margin = _left_margin(lines)
     unit = _char_width(chars)
+    _tabulate(lines, unit)
     for line in lines:
         line.indent = round((line.x0 - margin) / unit * 2) / 2
     return lines
@@ -441,6 +446,8 @@ def _build_line(group: list[_Char]) -> _Line | None:
     """The line's text left to right, one space per space glyph or wide gap."""
     ordered = sorted(group, key=lambda char: char.x0)
     parts: list[str] = []
+    cells: list[tuple[float, str]] = []
+    cell_x0: float | None = None
     previous: _Char | None = None
     spaced = False
     for char in ordered:
@@ -457,17 +464,55 @@ def _build_line(group: list[_Char]) -> _Line | None:
             ):
                 continue
             gap = char.x0 - previous.x1
-            if spaced or gap > _SPACE_GAP * (previous.size + char.size) / 2:
+            if not spaced and gap > _CELL_GAP * (previous.size + char.size) / 2:
+                cells.append((cell_x0 or 0.0, "".join(parts).strip()))
+                parts, cell_x0 = [], None
+            elif spaced or gap > _SPACE_GAP * (previous.size + char.size) / 2:
                 parts.append(" ")
+        if cell_x0 is None:
+            cell_x0 = char.x0
         parts.append(char.text)
         previous = char
         spaced = False
-    text = "".join(parts).rstrip()
+    if parts:
+        cells.append((cell_x0 or 0.0, "".join(parts).strip()))
+    text = " ".join(cell for _, cell in cells).rstrip()
     if not text:
         return None
     first = next(char for char in ordered if not char.is_space)
     top = min(char.baseline - char.size for char in group if not char.is_space)
-    return _Line(text=text, x0=round(first.x0, _ROUND), top=round(top, _ROUND))
+    return _Line(
+        text=text,
+        x0=round(first.x0, _ROUND),
+        top=round(top, _ROUND),
+        cells=[(round(x0, _ROUND), cell) for x0, cell in cells],
+    )
+
+
+def _tabulate(lines: list[_Line], unit: float) -> None:
+    """Lines of several cells become tab-separated rows of the page's columns.
+
+    The columns are the left edges of the cells of all such lines on the page
+    (within half a character); a cell missing from a row leaves an empty field,
+    as in text converted from a table.
+    """
+    starts = sorted({x0 for line in lines if len(line.cells) > 1 for x0, _ in line.cells})
+    if not starts:
+        return
+    columns: list[float] = []
+    for x0 in starts:
+        if not columns or x0 - columns[-1] > unit / 2:
+            columns.append(x0)
+    for line in lines:
+        if len(line.cells) < 2:
+            continue
+        fields = [""] * len(columns)
+        for x0, cell in line.cells:
+            index = max(i for i, column in enumerate(columns) if column <= x0 + unit / 2)
+            fields[index] = f"{fields[index]} {cell}".strip()
+        while fields and not fields[-1]:
+            fields.pop()
+        line.text = "\t".join(fields)
 
 
 def _left_margin(lines: list[_Line]) -> float:

@@ -8,10 +8,11 @@ import pytest
 
 from pipeline.catalog import load_catalog
 from pipeline.driver import extract_document
-from tests.conftest import AGENDA_WG4, AGENDA_WG7, RAW, REPORT_COP6, REPORT_WG7
+from tests.conftest import AGENDA_WG4, AGENDA_WG7, INDEX, RAW, REPORT_COP6, REPORT_WG7
 from tests.pdf_render import drawable, render_text_pdf
 
 SEEDS = {
+    INDEX: ("CTOC/COP/WG.7/2019/4", "V.19-05432"),
     REPORT_COP6: ("CTOC/COP/2012/15", "V.12-57117"),
     REPORT_WG7: ("CTOC/COP/WG.7/2017/5", "V.17-06984"),
     AGENDA_WG7: ("CTOC/COP/WG.7/2017/1", "V.17-04115"),

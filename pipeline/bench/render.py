@@ -23,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from ..clean import strip_markup
+
 FONT = "STSong-Light"
 BODY_SIZE = 10.5
 FOOTNOTE_SIZE = 8.0
@@ -35,6 +37,9 @@ BODY_TOP = PAGE_HEIGHT - 90.0
 BODY_BOTTOM = 60.0
 FOOTER_BASELINE = 36.0
 BODY_LEADING = 16.0
+# Lines wider than this (full-width characters of the body font) are broken;
+# hard-wrapped text never is (its lines are at most about 40 wide).
+TEXT_WIDTH = 46
 FOOTNOTE_LEADING = 10.0
 
 _SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
@@ -159,10 +164,41 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
             leading -= 1
         space = 0 if page_top or not pages[-1] else space_before
         page_top = False
-        pages[-1].append(RenderedLine(leading, _clean(stripped), space_before=space))
+        # Tabs separate table cells; a leading one is an empty first cell.
+        shown = _clean(strip_markup(line.strip(" \u3000") if "\t" in line else stripped))
+        if "\t" in shown:
+            # A table row: its cells are drawn at the table's columns.
+            pages[-1].append(RenderedLine(0, shown.rstrip("\t"), space_before=space))
+            continue
+        for index, piece in enumerate(_wrap(shown, TEXT_WIDTH - leading)):
+            if index and len(pages[-1]) >= lines_per_page:
+                new_page()
+            pages[-1].append(
+                RenderedLine(leading if index == 0 else 0, piece, space_before=space * (index == 0))
+            )
     if not pages[-1]:
         pages.pop()
     return pages
+
+
+def _width(text: str) -> float:
+    """Width in full-width characters (ASCII counts half)."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text)
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """Break a line longer than the text width, as a PDF's line breaking would
+    (text converted from HTML keeps a paragraph on one line)."""
+    pieces: list[str] = []
+    current = ""
+    for char in text:
+        if current and _width(current + char) > width:
+            pieces.append(current.rstrip())
+            current = char.lstrip()
+        else:
+            current += char
+    pieces.append(current)
+    return [piece for piece in pieces if piece] or [text]
 
 
 def _double_spaced(lines: list[str]) -> bool:
@@ -224,8 +260,12 @@ def render_lines_pdf(
     register_font()
     pdf = canvas.Canvas(str(out), pagesize=A4, encrypt=password, pageCompression=1)
     pdf.setTitle(symbol or "rendered")
-    for number, page in enumerate(pages, start=1):
-        lines = [line if isinstance(line, RenderedLine) else RenderedLine(*line) for line in page]
+    pages = [
+        [line if isinstance(line, RenderedLine) else RenderedLine(*line) for line in page]
+        for page in pages
+    ]
+    columns, table_size = _table_columns([line for page in pages for line in page])
+    for number, lines in enumerate(pages, start=1):
         if symbol is not None:
             _draw_aligned(pdf, symbol, HEADER_BASELINE, odd=number % 2 == 1)
         if job_number is not None:
@@ -241,11 +281,42 @@ def render_lines_pdf(
         for line in lines:
             y -= BODY_LEADING * line.space_before * scale
             size = FOOTNOTE_SIZE if line.footnote else BODY_SIZE
-            pdf.setFont(FONT, size)
-            pdf.drawString(LEFT + line.indent * BODY_SIZE, y, line.text)
+            if "\t" in line.text:
+                pdf.setFont(FONT, table_size)
+                for column, cell in zip(columns, line.text.split("\t"), strict=False):
+                    if cell:
+                        pdf.drawString(LEFT + column, y, cell)
+            else:
+                pdf.setFont(FONT, size)
+                pdf.drawString(LEFT + line.indent * BODY_SIZE, y, line.text)
             y -= (FOOTNOTE_LEADING if line.footnote else BODY_LEADING) * scale
         pdf.showPage()
     pdf.save()
+
+
+# Space between table columns, in characters of the table's font.
+_COLUMN_GAP = 3
+
+
+def _table_columns(lines: list[RenderedLine]) -> tuple[list[float], float]:
+    """Column offsets (points from the left margin) and the font size that fit
+    the widest cell of each column, a few characters apart, across the page."""
+    rows = [line.text.split("\t") for line in lines if "\t" in line.text]
+    if not rows:
+        return [], BODY_SIZE
+    count = max(len(row) for row in rows)
+    # Latin glyphs of the built-in font run up to about 0.7 em wide.
+    widths = [
+        max((_width(row[i]) * 1.4 for row in rows if i < len(row)), default=0)
+        for i in range(count)
+    ]
+    total = sum(widths) + _COLUMN_GAP * count
+    size = min(BODY_SIZE, (RIGHT - LEFT) / total)
+    offsets, position = [], 0.0
+    for width in widths:
+        offsets.append(position)
+        position += (width + _COLUMN_GAP) * size
+    return offsets, size
 
 
 def _draw_aligned(pdf: canvas.Canvas, text: str, y: float, *, odd: bool) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import load_catalog
+from .catalog import load_catalog, raw_files
 from .extract.index import link_recommendations
 from .models import Finding
 from .schema import TABLES
@@ -15,8 +15,6 @@ from .store import DocumentResult, load_result, remove_stale_temporaries
 from .validate import validate, write_report
 from .write import to_arrow, write_datapackage, write_table
 
-RAW_SUFFIXES = (".txt", ".pdf")
-
 
 @dataclass
 class Summary:
@@ -24,15 +22,6 @@ class Summary:
     failed: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
-
-
-def raw_files(raw_dir: Path) -> list[Path]:
-    """The documents of the corpus: every .txt and .pdf directly in ``raw/``."""
-    return sorted(
-        path
-        for path in raw_dir.iterdir()
-        if path.is_file() and path.suffix.lower() in RAW_SUFFIXES and not path.name.startswith(".")
-    )
 
 
 def assemble(

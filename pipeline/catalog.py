@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .models import Finding
 
+RAW_SUFFIXES = (".txt", ".pdf")
+
 COLUMNS = (
     "file",
     "symbol",
@@ -78,12 +80,12 @@ def _problem(name: str, raw_dir: Path) -> str | None:
     return None
 
 
-def split_catalog(catalog: Catalog, raw_files: list[Path], out_dir: Path) -> list[Path]:
+def split_catalog(catalog: Catalog, files: list[Path], out_dir: Path) -> list[Path]:
     """Write one small JSON per raw file, rewriting only those whose row changed,
     so that make re-extracts just the documents a catalog edit affects."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for raw in raw_files:
+    for raw in files:
         target = out_dir / f"{raw.name}.json"
         content = json.dumps(catalog.row(raw.name), ensure_ascii=False, sort_keys=True) + "\n"
         if target.exists() and target.read_text(encoding="utf-8") == content:
@@ -93,3 +95,12 @@ def split_catalog(catalog: Catalog, raw_files: list[Path], out_dir: Path) -> lis
         tmp.replace(target)
         written.append(target)
     return written
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """The documents of the corpus: every .txt and .pdf directly in ``raw/``."""
+    return sorted(
+        path
+        for path in raw_dir.iterdir()
+        if path.is_file() and path.suffix.lower() in RAW_SUFFIXES and not path.name.startswith(".")
+    )

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import load_catalog, split_catalog
-from .driver import Limits, extract_document
-from .models import Finding
+from .models import Finding, Limits
 from .store import DocumentResult, load_result, save_result
 
 if TYPE_CHECKING:
@@ -203,7 +202,7 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .assemble import raw_files
+    from .catalog import raw_files
     from .executors import ExecutorChoice, make_executor
 
     files = raw_files(args.raw)
@@ -268,6 +267,8 @@ def _extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
+    from .driver import extract_document
+
     result = extract_document(path, row, _limits(args))
     _report_failure(result)
     if args.output:
@@ -340,7 +341,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _split_catalog(args: argparse.Namespace) -> int:
-    from .assemble import raw_files
+    from .catalog import raw_files
 
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)

@@ -8,7 +8,6 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from .citations import extract_citations
@@ -21,22 +20,11 @@ from .extract.index import extract_index_entries
 from .extract.recommendations import extract_recommendations
 from .extract.resolutions import extract_resolution_paragraphs
 from .metadata import UNKNOWN_KIND, describe, symbol_from_file_name
-from .models import Block, Finding
+from .models import Block, Finding, Limits
 from .read import read_document
 from .records import DocumentRow, FootnoteRow, ParagraphRow
 from .segment import segment
 from .store import DocumentResult, rows_of
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-document limits, so that one pathological file cannot stall a build."""
-
-    max_pages: int | None = 2000
-    max_seconds: float | None = 300.0
-    # The largest report seen is well under 1 MB of text; 16 MB is a bound
-    # that no real document reaches and that keeps memory small.
-    max_bytes: int | None = 16 * 1024 * 1024
 
 
 def extract_document(

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .driver import Limits, extract_document
+from .driver import extract_document
+from .models import Limits
 from .store import DocumentResult
 
 if TYPE_CHECKING:

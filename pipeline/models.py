@@ -182,3 +182,14 @@ class Finding:
     where: str = ""
     evidence: str = ""
     line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-document limits, so that one pathological file cannot stall a build."""
+
+    max_pages: int | None = 2000
+    max_seconds: float | None = 300.0
+    # The largest report seen is well under 1 MB of text; 16 MB is a bound
+    # that no real document reaches and that keeps memory small.
+    max_bytes: int | None = 16 * 1024 * 1024

@@ -360,8 +360,10 @@ def _conforms_check(kind: pa.DataType) -> Callable[[pd.Series], pd.Series]:
     def check(series: pd.Series) -> pd.Series:
         if item is not None:
             return series.map(
-                lambda value: value is None
-                or (isinstance(value, list | tuple) and all(type(i) is item for i in value))
+                lambda value: (
+                    value is None
+                    or (isinstance(value, list | tuple) and all(type(i) is item for i in value))
+                )
             )
         if simple is None:
             return series.map(lambda value: conforms(value, kind))

@@ -28,8 +28,8 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
     ``results_sha256`` fingerprints the per-document results, which are all
     that assembling reads: equal fingerprints, equal tables.
     """
-    from ..assemble import assemble, raw_files
-    from ..catalog import load_catalog
+    from ..assemble import assemble
+    from ..catalog import load_catalog, raw_files
     from ..executors import DaskExecutor, ExecutorChoice, extract_all, make_executor
 
     imports_s = time.perf_counter() - STARTED
@@ -79,8 +79,8 @@ def pdf(params: dict[str, Any]) -> dict[str, Any]:
     import pypdfium2
 
     from .. import read_pdf as read_pdf_module
-    from ..assemble import assemble, raw_files
-    from ..catalog import load_catalog
+    from ..assemble import assemble
+    from ..catalog import load_catalog, raw_files
     from ..executors import SerialExecutor, extract_all
     from .run import _same_tree
 

@@ -307,8 +307,7 @@ def _table_columns(lines: list[RenderedLine]) -> tuple[list[float], float]:
     count = max(len(row) for row in rows)
     # Latin glyphs of the built-in font run up to about 0.7 em wide.
     widths = [
-        max((_width(row[i]) * 1.4 for row in rows if i < len(row)), default=0)
-        for i in range(count)
+        max((_width(row[i]) * 1.4 for row in rows if i < len(row)), default=0) for i in range(count)
     ]
     total = sum(widths) + _COLUMN_GAP * count
     size = min(BODY_SIZE, (RIGHT - LEFT) / total)

@@ -22,7 +22,7 @@ from .extract.resolutions import extract_resolution_paragraphs
 from .metadata import UNKNOWN_KIND, describe, symbol_from_file_name
 from .models import Block, Finding, Limits
 from .read import read_document
-from .records import DocumentRow, FootnoteRow, ParagraphRow
+from .records import FootnoteRow, ParagraphRow
 from .segment import segment
 from .store import DocumentResult, rows_of
 
@@ -94,7 +94,7 @@ def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> Documen
     ctx = DocContext(meta=meta, clean=clean, blocks=blocks)
     # 5. extract: one list of records per table
     tables = {
-        "documents": [_document_row(ctx)],
+        "documents": [ctx.meta],
         "paragraphs": _paragraph_rows(ctx),
         "footnotes": _footnote_rows(ctx),
         "citations": extract_citations(ctx),
@@ -128,29 +128,6 @@ def _failure(path: Path, check: str, reason: str) -> DocumentResult:
                 where=path.name,
             )
         ],
-    )
-
-
-def _document_row(ctx: DocContext) -> DocumentRow:
-    meta = ctx.meta
-    return DocumentRow(
-        doc_id=meta.doc_id,
-        kind=meta.kind,
-        body=meta.body,
-        body_name=meta.body_name,
-        meeting_number=meta.meeting_number,
-        date_start=meta.date_start,
-        date_end=meta.date_end,
-        venue=meta.venue,
-        language=meta.language,
-        title=meta.title,
-        source_file=meta.source_file,
-        source_sha256=meta.source_sha256,
-        source_format=meta.source_format,
-        distribution_date=meta.distribution_date,
-        page_count=meta.page_count,
-        line_count=meta.line_count,
-        symbol_source=meta.symbol_source,
     )
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .models import Block, CleanDocument, DocumentMeta
+from .models import Block, CleanDocument
 from .normalize.dates import DateRange, find_date_ranges
 from .normalize.numerals import chinese_to_int
 from .normalize.symbols import is_symbol, normalize_symbol
+from .records import DocumentRow
 
 DATA = Path(__file__).parent / "data"
 
@@ -109,7 +110,7 @@ def describe(
     blocks: list[Block],
     source_file: str,
     catalog: dict[str, str],
-) -> DocumentMeta:
+) -> DocumentRow:
     """Build the ``documents`` row of one document."""
     source = clean.source
     file_symbol, file_language = symbol_from_file_name(source.path)
@@ -124,7 +125,7 @@ def describe(
     title, kind = _title_and_kind(front)
     body = _body_for(doc_id)
     meeting_dates, venue = _meeting_dates_and_venue(front, blocks)
-    meta = DocumentMeta(
+    meta = DocumentRow(
         doc_id=doc_id,
         kind=catalog.get("kind") or kind,
         body=catalog.get("body") or (body.code if body else None),

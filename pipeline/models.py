@@ -7,7 +7,6 @@ of Parquet can always be traced back to the text it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -136,39 +135,6 @@ class Block:
     section: str = ""
     heading: str | None = None
     footnote_refs: list[int] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class DocumentMeta:
-    doc_id: str
-    kind: str
-    body: str | None
-    body_name: str | None
-    meeting_number: int | None
-    date_start: date | None
-    date_end: date | None
-    venue: str | None
-    language: str
-    title: str | None
-    source_file: str
-    source_sha256: str
-    source_format: SourceFormat
-    distribution_date: date | None = None
-    page_count: int | None = None
-    line_count: int = 0
-    symbol_source: str = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    doc_id: str
-    cited_symbol: str
-    seq: int | None
-    context: str
-    line_start: int
-    line_end: int
-    page: int | None
-    in_footnote: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

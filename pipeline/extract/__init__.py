@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Block, CleanDocument, DocumentMeta, Finding
+from ..models import Block, CleanDocument, Finding
+from ..records import DocumentRow
 
 
 @dataclass(slots=True)
 class DocContext:
     """Everything an extractor may read about one document."""
 
-    meta: DocumentMeta
+    meta: DocumentRow
     clean: CleanDocument
     blocks: list[Block]
     findings: list[Finding] = field(default_factory=list)

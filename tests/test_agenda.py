@@ -94,14 +94,14 @@ def test_wg7_documents_per_item(context_of):
 def test_wg7_annotation_heading_differs_from_list():
     ctx = conftest.build_context(AGENDA_WG7)
     extract_agenda_items(ctx)
-    mismatches = [f for f in ctx.findings if f.check == "agenda.annotation_title_mismatch"]
+    mismatches = [f for f in ctx.findings if f.check == "agenda_annotation_title_mismatch"]
     assert len(mismatches) == 1
     finding = mismatches[0]
     assert finding.severity == "warning"
     assert finding.line == 143
     assert WG7_BENEFIT_LIST in finding.evidence
     assert WG7_BENEFIT_ANNOTATION in finding.evidence
-    assert "agenda.item_not_annotated" not in checks(ctx)
+    assert "agenda_item_not_annotated" not in checks(ctx)
 
 
 def test_wg7_schedule(context_of):
@@ -125,7 +125,7 @@ def test_wg7_schedule(context_of):
 def test_wg7_schedule_title_checked_against_agenda():
     ctx = conftest.build_context(AGENDA_WG7)
     extract_schedule(ctx)
-    assert checks(ctx) == ["schedule.title_mismatch"]
+    assert checks(ctx) == ["schedule_title_mismatch"]
     assert ctx.findings[0].line == 236
     assert WG7_BENEFIT_ANNOTATION in ctx.findings[0].evidence
 
@@ -241,7 +241,7 @@ def test_cop6_next_session_agenda(context_of):
 def test_cop6_adopted_by_reference_is_reported():
     ctx = conftest.build_context(REPORT_COP6)
     extract_agenda_items(ctx)
-    assert checks(ctx) == ["agenda.adopted_by_reference"]
+    assert checks(ctx) == ["agenda_adopted_by_reference"]
     finding = ctx.findings[0]
     assert finding.severity == "info"
     assert "CTOC/COP/2012/1" in finding.message
@@ -379,14 +379,14 @@ def test_synthetic_agenda_findings(context_from_text):
     by_check = {finding.check: finding for finding in ctx.findings}
     # The annotation heading of item 2 wraps, and is joined whole: no mismatch for it.
     assert sorted(by_check) == [
-        "agenda.annotation_not_on_agenda",
-        "agenda.annotation_title_mismatch",
-        "agenda.wrapped_title",
+        "agenda_annotation_not_on_agenda",
+        "agenda_annotation_title_mismatch",
+        "agenda_wrapped_title",
     ]
-    assert "其他事项" in by_check["agenda.annotation_title_mismatch"].evidence
-    assert "其他事务" in by_check["agenda.annotation_title_mismatch"].evidence
-    assert "闭幕" in by_check["agenda.annotation_not_on_agenda"].message
-    assert by_check["agenda.wrapped_title"].severity == "info"
+    assert "其他事项" in by_check["agenda_annotation_title_mismatch"].evidence
+    assert "其他事务" in by_check["agenda_annotation_title_mismatch"].evidence
+    assert "闭幕" in by_check["agenda_annotation_not_on_agenda"].message
+    assert by_check["agenda_wrapped_title"].severity == "info"
 
 
 def test_synthetic_schedule(context_from_text):
@@ -417,10 +417,10 @@ def test_synthetic_schedule_checks(context_from_text):
     assert rows[0].time_start is None
     # One finding per day line; one per row that lacks a time (1(a)-(b) and 2).
     assert sorted(checks(ctx)) == [
-        "schedule.date_outside_meeting",
-        "schedule.no_time",
-        "schedule.no_time",
-        "schedule.unknown_item",
+        "schedule_date_outside_meeting",
+        "schedule_no_time",
+        "schedule_no_time",
+        "schedule_unknown_item",
     ]
 
 
@@ -428,7 +428,7 @@ def test_synthetic_weekday_mismatch(context_from_text):
     text = SYNTHETIC_AGENDA.replace("7月2日，星期一", "7月2日，星期五")
     ctx = context_from_text(text, SYNTHETIC_NAME)
     extract_schedule(ctx)
-    assert checks(ctx) == ["schedule.weekday_mismatch"]
+    assert checks(ctx) == ["schedule_weekday_mismatch"]
 
 
 SYNTHETIC_REPORT = """\
@@ -463,14 +463,14 @@ def test_synthetic_report_adopted(context_from_text):
         ("adopted", "4", "通过报告"),
     ]
     # Item 3 is missing from the printed list: reported, not guessed.
-    assert checks(ctx) == ["agenda.numbering"]
+    assert checks(ctx) == ["agenda_numbering"]
 
 
 def test_synthetic_report_adopted_by_reference(context_from_text):
     text = "7.缔约方会议在2030年10月12日第1次会议上通过了CTOC/COP/2030/1号文件所载的临时议程。\n"
     ctx = context_from_text(text, "CTOC_COP_2030_9.zh.txt")
     assert extract_agenda_items(ctx) == []
-    assert checks(ctx) == ["agenda.adopted_by_reference"]
+    assert checks(ctx) == ["agenda_adopted_by_reference"]
     assert "CTOC/COP/2030/1" in ctx.findings[0].message
 
 
@@ -478,7 +478,7 @@ def test_intro_without_list_is_reported(context_from_text):
     text = "5.工作组通过了以下议程：\n\n 6.工作组通过了本报告。\n"
     ctx = context_from_text(text, "CTOC_COP_WG.3_2030_6.zh.txt")
     assert extract_agenda_items(ctx) == []
-    assert checks(ctx) == ["agenda.list_missing"]
+    assert checks(ctx) == ["agenda_list_missing"]
 
 
 # --- vocabulary and helpers -------------------------------------------------------------------
@@ -547,4 +547,4 @@ def test_list_end_and_nested_items_are_reported(context_from_text):
         ("provisional_next_session", "2", "技术援助"),
         ("provisional_next_session", "3", "通过报告"),
     ]
-    assert checks(ctx) == ["agenda.nested_item", "agenda.unfinished_title"]
+    assert checks(ctx) == ["agenda_nested_item", "agenda_unfinished_title"]

@@ -317,7 +317,7 @@ def test_another_session_without_spaces(context_from_text) -> None:
     }
     assert {r.doc_id for r in rows} == {"CTOC/COP/2018/13"}
     # Operative paragraph 3 is missing: a warning names the numbers on either side.
-    sequence = [f for f in ctx.findings if f.check == "resolution-sequence"]
+    sequence = [f for f in ctx.findings if f.check == "resolution_sequence"]
     assert len(sequence) == 1
     assert "4 follows 2" in sequence[0].message
     assert sequence[0].severity == "warning" and sequence[0].line == 16
@@ -502,7 +502,7 @@ def test_instrument_without_formula_or_title_is_reported(context_from_text) -> N
     rows = extract_resolution_paragraphs(ctx)
     assert [r.ref for r in rows] == ["op.1", "op.3"]
     checks = sorted(f.check for f in ctx.findings if f.check.startswith("resolution"))
-    assert checks == ["resolution-formula", "resolution-sequence", "resolution-title"]
+    assert checks == ["resolution_formula", "resolution_sequence", "resolution_title"]
 
 
 # --- the heading helper -------------------------------------------------------------

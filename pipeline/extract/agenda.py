@@ -247,7 +247,7 @@ def _read_list(ctx: DocContext, start: int, warn: Warn) -> tuple[list[_Item], in
         if number is not None and (number == 1 if not items else _continues_list(block, items)):
             if items and number != items[-1].number + 1:
                 warn(
-                    "agenda.numbering",
+                    "agenda_numbering",
                     f"agenda item {number} follows item {items[-1].number}",
                     block,
                 )
@@ -257,14 +257,14 @@ def _read_list(ctx: DocContext, start: int, warn: Warn) -> tuple[list[_Item], in
             expected = 1 if last.sub is None else letter_value(last.sub) + 1
             if letter_value(letter) != expected:
                 warn(
-                    "agenda.numbering",
+                    "agenda_numbering",
                     f"sub-item ({letter}) of agenda item {last.number} skips a letter",
                     block,
                 )
             items.append(_Item(last.number, letter, block.text, block, block.line_end))
         elif block.kind == "subsubitem" and items:
             warn(
-                "agenda.nested_item",
+                "agenda_nested_item",
                 f"agenda item {items[-1].key} has a third-level sub-item, which the "
                 "agenda_items table does not hold",
                 block,
@@ -281,7 +281,7 @@ def _read_list(ctx: DocContext, start: int, warn: Warn) -> tuple[list[_Item], in
             last.raw = join_texts([last.raw, block.text])
             last.line_end = block.line_end
             warn(
-                "agenda.wrapped_title",
+                "agenda_wrapped_title",
                 f"title of agenda item {last.key} continues on a separate line",
                 block,
                 severity="info",
@@ -291,12 +291,12 @@ def _read_list(ctx: DocContext, start: int, warn: Warn) -> tuple[list[_Item], in
         index += 1
     for item in items:
         if not item.title:
-            warn("agenda.empty_title", f"agenda item {item.key} has no title", item.block)
+            warn("agenda_empty_title", f"agenda item {item.key} has no title", item.block)
     if len(items) > 1 and not _FINISHED.search(items[-1].raw) and _FINISHED.search(items[0].raw):
         # The other items close with ；/。 but the last does not: its title may go on
         # in a block that ended the list.
         warn(
-            "agenda.unfinished_title",
+            "agenda_unfinished_title",
             f"the last agenda item, {items[-1].key}, does not end like the others; "
             "its title may be cut",
             items[-1].block,
@@ -432,7 +432,7 @@ def _annotations(
         for item in items:
             if item.key not in found:
                 warn(
-                    "agenda.item_not_annotated",
+                    "agenda_item_not_annotated",
                     f"agenda item {item.key} ({item.title}) has no annotation",
                     item.block,
                 )
@@ -466,21 +466,21 @@ def _open_annotation(
     item = items.get(key)
     if item is None:
         warn(
-            "agenda.annotation_not_on_agenda",
+            "agenda_annotation_not_on_agenda",
             f"annotation heading {key} ({title}) names no item of the provisional agenda",
             block,
         )
         return None
     if not same_title(title, item.title):
         warn(
-            "agenda.annotation_title_mismatch",
+            "agenda_annotation_title_mismatch",
             f"agenda item {key}: the list reads {item.title!r}, "
             f"the annotation heading reads {title!r}",
             block,
             evidence=f"list: {item.title} | annotation: {title}",
         )
     if key in found:
-        warn("agenda.duplicate_annotation", f"agenda item {key} is annotated twice", block)
+        warn("agenda_duplicate_annotation", f"agenda item {key} is annotated twice", block)
         return found[key]
     found[key] = _Annotation(key, title, block)
     return found[key]
@@ -523,7 +523,7 @@ def extract_agenda_items(ctx: DocContext) -> list[AgendaItemRow]:
         for item in items:
             if (agenda, item.key) in seen:
                 ctx.warn(
-                    "agenda.duplicate_item",
+                    "agenda_duplicate_item",
                     f"{agenda} agenda item {item.key} is listed twice; the first is kept",
                     item.block,
                 )
@@ -536,7 +536,7 @@ def extract_agenda_items(ctx: DocContext) -> list[AgendaItemRow]:
     if items:
         add("provisional", items, _annotations(ctx, items, end, ctx.warn))
     elif ctx.meta.kind == "provisional_agenda":
-        ctx.warn("agenda.not_found", "no provisional agenda list under a 临时议程 heading")
+        ctx.warn("agenda_not_found", "no provisional agenda list under a 临时议程 heading")
     for index, block in enumerate(ctx.blocks):
         agenda = None
         if _ends_with_phrase(block.text, phrases.adopted_intro):
@@ -550,7 +550,7 @@ def extract_agenda_items(ctx: DocContext) -> list[AgendaItemRow]:
             continue
         listed, _ = _read_list(ctx, index + 1, ctx.warn)
         if not listed:
-            ctx.warn("agenda.list_missing", f"no {agenda} agenda list follows", block)
+            ctx.warn("agenda_list_missing", f"no {agenda} agenda list follows", block)
         add(agenda, listed, {})
     return rows
 
@@ -559,7 +559,7 @@ def _adopted_by_reference(ctx: DocContext, block: Block) -> None:
     symbols = [match.symbol for match in find_symbols(block.text)]
     named = "、".join(dict.fromkeys(symbols)) if symbols else "a document it does not name"
     ctx.warn(
-        "agenda.adopted_by_reference",
+        "agenda_adopted_by_reference",
         f"the adopted agenda is the provisional agenda contained in {named}; "
         "its items are not listed in this document",
         block,
@@ -672,7 +672,7 @@ def _read_slots(ctx: DocContext, region: list[CleanLine], agenda: dict[str, str]
             current = _Slot(day, times, "", [text[pos:]], line, line)
             slots.append(current)
         else:
-            _warn_line(ctx, "schedule.stray_line", "schedule line outside any time slot", line)
+            _warn_line(ctx, "schedule_stray_line", "schedule line outside any time slot", line)
     return slots
 
 
@@ -721,20 +721,20 @@ def _read_day(
     line: CleanLine,
 ) -> date | None:
     if year is None:
-        _warn_line(ctx, "schedule.no_year", "schedule day without a meeting year", line)
+        _warn_line(ctx, "schedule_no_year", "schedule day without a meeting year", line)
         return None
     day = parse_month_day(match["md"], year)
     if day is None:
-        _warn_line(ctx, "schedule.bad_date", "schedule day is not a calendar date", line)
+        _warn_line(ctx, "schedule_bad_date", "schedule day is not a calendar date", line)
         return None
     weekday = match["weekday"]
     if weekday is not None and phrases.weekday.get(weekday) != day.weekday():
-        _warn_line(ctx, "schedule.weekday_mismatch", f"{day.isoformat()} is not a {weekday}", line)
+        _warn_line(ctx, "schedule_weekday_mismatch", f"{day.isoformat()} is not a {weekday}", line)
     meta = ctx.meta
     if meta.date_start and meta.date_end and not meta.date_start <= day <= meta.date_end:
         _warn_line(
             ctx,
-            "schedule.date_outside_meeting",
+            "schedule_date_outside_meeting",
             f"schedule day {day.isoformat()} is outside the meeting "
             f"({meta.date_start.isoformat()} to {meta.date_end.isoformat()})",
             line,
@@ -757,24 +757,24 @@ def _schedule_row(ctx: DocContext, slot: _Slot, agenda: dict[str, str]) -> Sched
         try:
             items = expand_refs(slot.items_raw)
         except RefParseError as error:
-            _warn_line(ctx, "schedule.bad_item", f"cannot read agenda item: {error}", line)
+            _warn_line(ctx, "schedule_bad_item", f"cannot read agenda item: {error}", line)
     if slot.day is None:
-        _warn_line(ctx, "schedule.no_date", "schedule row without a day", line)
+        _warn_line(ctx, "schedule_no_date", "schedule row without a day", line)
     if slot.times is None:
-        _warn_line(ctx, "schedule.no_time", "schedule row without a time", line)
+        _warn_line(ctx, "schedule_no_time", "schedule row without a time", line)
     if agenda:
         for item in items:
             if item not in agenda:
                 _warn_line(
                     ctx,
-                    "schedule.unknown_item",
+                    "schedule_unknown_item",
                     f"schedule names agenda item {item}, which the agenda does not list",
                     line,
                 )
         if len(items) == 1 and items[0] in agenda and not same_title(title, agenda[items[0]]):
             _warn_line(
                 ctx,
-                "schedule.title_mismatch",
+                "schedule_title_mismatch",
                 f"agenda item {items[0]}: the agenda reads {agenda[items[0]]!r}, "
                 f"the schedule reads {title!r}",
                 line,
@@ -816,6 +816,6 @@ def extract_schedule(ctx: DocContext) -> list[ScheduleRow]:
     for heading, region in regions:
         slots = _read_slots(ctx, region, agenda)
         if not slots:
-            _warn_line(ctx, "schedule.empty", "a schedule heading without rows", heading)
+            _warn_line(ctx, "schedule_empty", "a schedule heading without rows", heading)
         rows.extend(_schedule_row(ctx, slot, agenda) for slot in slots)
     return rows

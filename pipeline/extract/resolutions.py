@@ -40,11 +40,11 @@ sub-paragraphs) continues the row before it: its text is appended after a line
 break, so nothing is lost and refs stay unique. A ref printed twice is handled
 the same way, with a warning.
 
-Findings: ``resolution-sequence`` (numbers not running 1, 2, 3 / a, b, c / i,
+Findings: ``resolution_sequence`` (numbers not running 1, 2, 3 / a, b, c / i,
 ii, iii under one parent; the message names the numbers on either side),
-``resolution-formula``, ``resolution-title``, ``resolution-empty``,
-``resolution-duplicate``, ``resolution-structure``, ``resolution-annex``
-(warnings); ``resolution-end`` (info).
+``resolution_formula``, ``resolution_title``, ``resolution_empty``,
+``resolution_duplicate``, ``resolution_structure``, ``resolution_annex``
+(warnings); ``resolution_end`` (info).
 
 The refs ``formula``, ``annex.title``, ``annex.formula``, ``annex.pp.N`` and
 ``annex.heading.N`` name unnumbered parts; ``normalize.refs.parse_ref`` only
@@ -219,7 +219,7 @@ class _Instrument:
             announced = self.adoption_pending or self._annex_heading(block) is not None
             if not announced:
                 self.ctx.warn(
-                    "resolution-end",
+                    "resolution_end",
                     f"{self.name} ends at an unlabelled heading",
                     block,
                     severity="info",
@@ -290,7 +290,7 @@ class _Instrument:
     def _open_annex(self, prefix: str, piece: _Piece) -> None:
         self._flush_annex_title()
         if self.part == "annex" and prefix == self.prefix:
-            self.ctx.warn("resolution-annex", f"{self.name}: a second {prefix}", piece.block)
+            self.ctx.warn("resolution_annex", f"{self.name}: a second {prefix}", piece.block)
         self.part, self.prefix = "annex", prefix
         self.stack = []
         self.annex_started = False
@@ -354,7 +354,7 @@ class _Instrument:
         elif self.part == "preamble" or self.unnumbered_ops:
             if self.unnumbered_ops:
                 self.ctx.warn(
-                    "resolution-structure",
+                    "resolution_structure",
                     f"{self.name}: numbered paragraphs after unnumbered operative ones",
                     piece.block,
                 )
@@ -368,7 +368,7 @@ class _Instrument:
             self.stack.pop()
         if level > 1 and self.stack and self.stack[-1][0] != level - 1:
             self.ctx.warn(
-                "resolution-structure",
+                "resolution_structure",
                 f"{self.name}: {_LEVEL_NAMES[level]} {label.label} has no "
                 f"{_LEVEL_NAMES[level - 1]} above it",
                 piece.block,
@@ -394,7 +394,7 @@ class _Instrument:
             where = ".".join((self.prefix, *parent))
             before = _format(level, previous) if previous else "start"
             self.ctx.warn(
-                "resolution-sequence",
+                "resolution_sequence",
                 f"{self.name}: {_LEVEL_NAMES[level]} {_format(level, value)} follows "
                 f"{before} under {where} (expected {_format(level, expected)})",
                 block,
@@ -419,7 +419,7 @@ class _Instrument:
         self.adoption_pending = bool(self.vocabulary.adoption_re.search(piece.text))
         if ref in self.refs:
             self.ctx.warn(
-                "resolution-duplicate",
+                "resolution_duplicate",
                 f"{self.name}: {ref} printed twice; the text joins the row before it",
                 piece.block,
             )
@@ -449,18 +449,18 @@ class _Instrument:
         self._flush_annex_title()
         if self.pending_label is not None:
             self.ctx.warn(
-                "resolution-structure",
+                "resolution_structure",
                 f"{self.name}: label {self.pending_label.label} has no text",
                 self.pending_label,
             )
         title = join_texts(piece.text for piece in self.title_pieces) or None
         if title is None:
-            self.ctx.warn("resolution-title", f"{self.name} has no title", self.heading)
+            self.ctx.warn("resolution_title", f"{self.name} has no title", self.heading)
         if not self.rows:
-            self.ctx.warn("resolution-empty", f"{self.name} has no text", self.heading)
+            self.ctx.warn("resolution_empty", f"{self.name} has no text", self.heading)
         elif "formula" not in self.refs:
             self.ctx.warn(
-                "resolution-formula",
+                "resolution_formula",
                 f"{self.name} has no enacting formula (…缔约方会议，)",
                 self.heading,
             )
@@ -521,7 +521,7 @@ def extract_resolution_paragraphs(ctx: DocContext) -> list[ResolutionParagraphRo
             instrument, number = heading_at[block.seq]
             if (instrument, number) in seen:
                 ctx.warn(
-                    "resolution-duplicate",
+                    "resolution_duplicate",
                     f"{instrument} {number} appears twice; the second copy is not read",
                     block,
                 )

@@ -37,7 +37,8 @@ _MASTHEAD = re.compile(
     r"|October|November|December)\s+\d{4}"
     r")\s*$"
 )
-_CONTENTS_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|\s\.\s\.\s\.)\s*\d{1,4}\s*$")
+# A contents entry: dot leaders, then paragraphs and page (``…… 1-5 2``).
+_CONTENTS_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|\s\.\s\.\s\.)[\s\d\-–—,，、]*\d\s*$")
 _CONTENTS_HEAD = re.compile(r"^\s*(?:段次\s*页次|目录|页次)\s*$")
 # A page margin band, as a share of the page height (PDF only).
 _MARGIN_SHARE = 0.085
@@ -63,7 +64,11 @@ _CJK_GAP = re.compile(
     rf"(?<=[{_CJK_MARK}])[ \u3000]+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])[ \u3000]+(?=[{_CJK_MARK}])"
 )
 _SEPARATOR = re.compile(r"^\s*(?:_{5,}|—{5,}|-{10,})\s*$")
-_FOOTNOTE_START = re.compile(r"^\s*(?P<marker>\d{1,3}|\*{1,3})\s+(?P<text>\S.*)$")
+# A footnote opens with its number, then a space, or directly its text when
+# digits are printed against the characters (never a digit, dot or slash).
+_FOOTNOTE_START = re.compile(
+    r"^\s*(?P<marker>\d{1,3}|\*{1,3})(?:\s+|(?=[^\d\s.．/:：]))(?P<text>\S.*)$"
+)
 _STAR_FOOTNOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*)$")
 _URL_END = re.compile(r"https?://\S+\s*$")
 _TERMINAL = re.compile(r"[。．.!！?？]\s*[”’」』）)]?\s*$")

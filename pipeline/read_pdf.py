@@ -13,6 +13,7 @@ import hashlib
 import io
 import itertools
 import math
+import re
 import statistics
 import unicodedata
 from collections.abc import Callable
@@ -54,6 +55,11 @@ _WHITESPACE = frozenset(ord(char) for char in " \u00a0\u3000")
 _ROUND = 2
 # An empty gap this many font sizes wide separates table cells (a tab).
 _CELL_GAP = 1.5
+# The first cell of a line that is a label followed by a tab stop, not a table.
+_LABEL_CELL = re.compile(
+    r"^(?:\d{1,3}\s*[.．]|[(（][a-z]{1,2}[)）]|[一二三四五六七八九十]{1,3}\s*[.．、]|[A-Z]\s*[.．]"
+    r"|[㈠-㈩①-⑳]|[(（][一二三四五六七八九十]{1,3}[)）]|.{1,12}[:：])$"
+)
 
 
 class PdfReadError(ValueError):
@@ -496,6 +502,10 @@ def _tabulate(lines: list[_Line], unit: float) -> None:
     (within half a character); a cell missing from a row leaves an empty field,
     as in text converted from a table.
     """
+    for line in lines:
+        # A paragraph number or a "主席:" set off by a tab stop is not a table.
+        if len(line.cells) == 2 and _LABEL_CELL.match(line.cells[0][1]):
+            line.cells = [(line.cells[0][0], " ".join(cell for _, cell in line.cells))]
     starts = sorted({x0 for line in lines if len(line.cells) > 1 for x0, _ in line.cells})
     if not starts:
         return

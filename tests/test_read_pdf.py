@@ -393,3 +393,35 @@ def test_any_short_lines_read_back_as_drawn(
         if furniture:
             lines = lines[1:-1]
         assert [(line.indent, line.text) for line in lines] == expected
+
+
+def test_a_label_at_a_tab_stop_is_not_a_table(tmp_path: Path) -> None:
+    """Numbered paragraphs whose text starts at a tab stop, and a bureau line with
+    its names at a tab stop, read as ordinary lines; a real table keeps its tabs."""
+    from reportlab.pdfgen import canvas
+
+    register_font()
+    path = tmp_path / "tabs.pdf"
+    pdf = canvas.Canvas(str(path))
+    rows = [
+        (0, "12."), (3, "工作组审议了议程项目 3。"),
+        (0, "主席:"), (5, "Rachmat Budiman（印度尼西亚）"),
+        (0, "专题"), (12, "会议报告"),
+        (0, "学术界"), (12, "CTOC/COP/WG.7/2013/5"),
+    ]  # fmt: skip
+    y = 700.0
+    for index, (indent, text) in enumerate(rows):
+        pdf.setFont(FONT, BODY_SIZE)
+        pdf.drawString(LEFT + indent * BODY_SIZE, y, text)
+        if index % 2:
+            y -= 20
+    pdf.showPage()
+    pdf.save()
+    for engine in ENGINES:
+        texts = [line.text for line in read_pdf(path, engine).lines]
+        assert texts == [
+            "12. 工作组审议了议程项目 3。",
+            "主席: Rachmat Budiman（印度尼西亚）",
+            "专题\t会议报告",
+            "学术界\tCTOC/COP/WG.7/2013/5",
+        ], engine

@@ -272,8 +272,8 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
     and puts one extra space before the first line of a page. A page break
     then shows as an indented line with no blank line before it.
     """
-    double_spaced = txt and _double_spaced(body)
-    normal_gap = 1 if double_spaced else 0
+    is_double_spaced = txt and double_spaced(line.text for line in body)
+    normal_gap = 1 if is_double_spaced else 0
     line_step = None if txt else _typical_leading(body)
     result: list[CleanLine] = []
     previous: SourceLine | None = None
@@ -291,7 +291,7 @@ def _to_clean_lines(body: list[_Line], removed: list[int], txt: bool) -> list[Cl
             (source.page is not None and source.page != previous.page)
             or _any_between(removed, previous.number, source.number)
             # Runs of single-spaced lines are lists or tables, not page breaks.
-            or (double_spaced and not blank_before and previous_spaced and spaces > 0)
+            or (is_double_spaced and not blank_before and previous_spaced and spaces > 0)
         )
         indent = source.indent
         if txt:
@@ -341,12 +341,14 @@ def _vertical_gap(previous: SourceLine, line: SourceLine, leading: float | None)
     return max(0, round((line.top - previous.top) / leading) - 1)
 
 
-def _double_spaced(body: list[_Line]) -> bool:
+def double_spaced(texts: Iterable[str]) -> bool:
+    """True when most lines of a text are followed by a blank line (extracted
+    text is usually printed that way)."""
     gaps = together = 0
     blank = False
     seen = False
-    for line in body:
-        if not line.text.strip():
+    for text in texts:
+        if not text.strip():
             blank = True
             continue
         if seen:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import load_catalog, split_catalog
 from .models import Finding, Limits
-from .store import DocumentResult, load_result, save_result
+from .store import DocumentResult, save_result
 
 if TYPE_CHECKING:
     # Assembling imports pandas, pandera and pyarrow: only the commands that
@@ -347,6 +347,3 @@ def _split_catalog(args: argparse.Namespace) -> int:
     _print_errors(catalog.findings)
     split_catalog(catalog, raw_files(args.raw), args.out)
     return 0
-
-
-__all__ = ["load_result", "main"]

@@ -236,7 +236,7 @@ def _meeting_number(blocks: list[Block], dates: DateRange | None) -> int | None:
     first: int | None = None
     for block in blocks:
         for sentence in re.split(r"(?<=[。；])", block.text):
-            numbers = [_number(m["n"]) for m in _MEETING.finditer(sentence)]
+            numbers = [chinese_to_int(m["n"]) for m in _MEETING.finditer(sentence)]
             numbers = [n for n in numbers if n]
             if not numbers:
                 continue
@@ -248,10 +248,6 @@ def _meeting_number(blocks: list[Block], dates: DateRange | None) -> int | None:
             ):
                 return numbers[0]
     return first
-
-
-def _number(text: str) -> int | None:
-    return chinese_to_int(text)
 
 
 def _distribution_date(clean: CleanDocument, catalog: dict[str, str]) -> date | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .clean import join_texts
 from .models import Block, BlockKind, CleanLine
-from .normalize.numerals import chinese_to_int, int_to_roman, marker_value
+from .normalize.numerals import chinese_to_int, int_to_roman, marker_value, roman_to_int
 
 _CHAPTER = re.compile(
     r"^(?P<label>(?P<value>[一二三四五六七八九十]{1,3})\s*[.．、])\s*(?P<rest>\S.*)$"
@@ -39,7 +39,6 @@ _SUBSUBITEM = re.compile(
     r"|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))[)）])\s*(?P<rest>.*)$"
 )
 _TERMINAL = re.compile(r"[。；;！!？?：:]\s*[”’」』）)]?$")
-_SENTENCE_END = re.compile(r"[。；;！!？?]\s*[”’」』）)]?$")
 _OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
 _BRACKET_END = re.compile(r"[）)]\s*$")
 _COMMA_END = re.compile(r"[，,、]\s*$")
@@ -118,8 +117,6 @@ def match_label(text: str, label_pattern: re.Pattern[str] | None = None) -> _Lab
 
 
 def _roman_value(text: str | None) -> int | None:
-    from .normalize.numerals import roman_to_int
-
     return roman_to_int(text) if text else None
 
 

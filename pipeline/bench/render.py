@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from ..clean import double_spaced as is_double_spaced
 from ..clean import strip_markup
 
 FONT = "STSong-Light"
@@ -104,7 +105,7 @@ def plan_pages(text: str, *, symbol: str, lines_per_page: int = 38) -> list[Page
     in_footnotes = False
     after_footer = False
     raw_lines = text.splitlines()
-    double_spaced = _double_spaced(raw_lines)
+    double_spaced = is_double_spaced(raw_lines)
     blank_before = True
     previous_spaced = True
 
@@ -199,21 +200,6 @@ def _wrap(text: str, width: float) -> list[str]:
             current += char
     pieces.append(current)
     return [piece for piece in pieces if piece] or [text]
-
-
-def _double_spaced(lines: list[str]) -> bool:
-    """True when most lines of the text are followed by a blank line."""
-    gaps = together = 0
-    blank_before: bool | None = None  # None before the first text line
-    for line in lines:
-        if not line.strip():
-            blank_before = blank_before is not None or None
-            continue
-        if blank_before is not None:
-            gaps += blank_before
-            together += not blank_before
-        blank_before = False
-    return gaps + together > 0 and gaps >= 0.6 * (gaps + together)
 
 
 def _clean(text: str) -> str:

@@ -14,11 +14,16 @@ NAMES := $(notdir $(RAW_FILES))
 EXTRACTS := $(NAMES:%=build/extract/%.json)
 ROWS := $(NAMES:%=build/catalog/%.json)
 
-ASSEMBLE_CODE := pipeline/assemble.py pipeline/schema.py pipeline/write.py pipeline/validate.py \
-	pipeline/search.py pipeline/topics.py pipeline/data/search_terms.txt \
-	$(wildcard pipeline/report*.py pipeline/data/validation_*)
-EXTRACT_CODE := $(filter-out $(ASSEMBLE_CODE) pipeline/cli.py pipeline/executors.py,$(wildcard pipeline/*.py \
-	pipeline/normalize/*.py pipeline/extract/*.py pipeline/data/*))
+# Each stage's code is its package: the per-document stage (pipeline/document/,
+# the normalizers, the vocabularies and the records it fills) and the corpus
+# stage (pipeline/corpus/, pipeline/search/). Shared modules count for both.
+# The vocabularies only the corpus stage reads are named in CORPUS_DATA.
+SHARED_CODE := $(wildcard pipeline/*.py)
+CORPUS_DATA := pipeline/data/search_terms.txt $(wildcard pipeline/data/validation_*)
+EXTRACT_CODE := $(filter-out pipeline/cli.py pipeline/executors.py,$(SHARED_CODE)) \
+	$(filter-out $(CORPUS_DATA),$(wildcard pipeline/data/*)) \
+	$(shell find pipeline/document pipeline/normalize -name '*.py')
+ASSEMBLE_CODE := $(SHARED_CODE) $(CORPUS_DATA) $(shell find pipeline/corpus pipeline/search -name '*.py')
 
 .DELETE_ON_ERROR:
 .PHONY: all test lint clean evaluate FORCE bench
@@ -66,7 +71,7 @@ evaluate: build/assembled.stamp
 # Throughput, memory and make timings on a corpus generated from raw/, each
 # beside its target or reference: build/bench/results.json and a table (~5 min).
 bench: $(INSTALLED)
-	$(PY) -m pipeline.bench --out build/bench
+	$(PY) -m bench --out build/bench
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check pipeline tests

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Finding
+from pipeline.models import Finding
 
 RAW_SUFFIXES = (".txt", ".pdf")
 

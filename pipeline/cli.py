@@ -11,15 +11,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalog import load_catalog, split_catalog
-from .models import Finding, Limits
-from .store import DocumentResult, save_result
+from pipeline.catalog import load_catalog, split_catalog
+from pipeline.models import Finding, Limits
+from pipeline.store import DocumentResult, save_result
 
 if TYPE_CHECKING:
     # Assembling imports pandas, pandera and pyarrow: only the commands that
     # assemble pay for them, so that `extract` (run once per file by make) starts fast.
-    from .assemble import Summary
-    from .executors import Executor
+    from pipeline.corpus.assemble import Summary
+    from pipeline.executors import Executor
 
 EPILOG_BUILD = """examples:
   python -m pipeline build                 # raw/ -> processed/
@@ -202,8 +202,8 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .catalog import raw_files
-    from .executors import ExecutorChoice, make_executor
+    from pipeline.catalog import raw_files
+    from pipeline.executors import ExecutorChoice, make_executor
 
     files = raw_files(args.raw)
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
@@ -224,7 +224,7 @@ def _extract_all(
     limits: Limits,
 ) -> list[DocumentResult]:
     """Every document through ``executor`` (see :mod:`pipeline.executors`), with progress."""
-    from .executors import extract_all
+    from pipeline.executors import extract_all
 
     progress = _progress(len(files), quiet)
 
@@ -267,7 +267,7 @@ def _extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
-    from .driver import extract_document
+    from pipeline.document.driver import extract_document
 
     result = extract_document(path, row, _limits(args))
     _report_failure(result)
@@ -289,13 +289,13 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _assemble(args: argparse.Namespace) -> int:
-    from .assemble import load_results
+    from pipeline.corpus.assemble import load_results
 
     return _finish(args.raw, load_results(args.raw, args.extracts), args.out)
 
 
 def _finish(raw: Path, results: list[DocumentResult], out: Path) -> int:
-    from .assemble import assemble
+    from pipeline.corpus.assemble import assemble
 
     summary, _ = assemble(raw, results, out)
     _print_summary(summary, out)
@@ -311,7 +311,7 @@ def _print_summary(summary: Summary, out: Path) -> None:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from .search import INDEXED_TABLES, SearchIndex, format_hits
+    from pipeline.search.engine import INDEXED_TABLES, SearchIndex, format_hits
 
     tables = INDEXED_TABLES if args.table == "all" else (args.table,)
     index = SearchIndex(args.processed, tables)
@@ -330,7 +330,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .topics import evaluate_processed
+    from pipeline.corpus.topics import evaluate_processed
 
     evaluation = evaluate_processed(args.processed)
     if args.json:
@@ -341,7 +341,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _split_catalog(args: argparse.Namespace) -> int:
-    from .catalog import raw_files
+    from pipeline.catalog import raw_files
 
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)

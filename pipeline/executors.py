@@ -1,7 +1,7 @@
 """Where the per-document stage runs: in this process, in local worker processes,
 or on a Dask cluster.
 
-:func:`extract_all` maps :func:`pipeline.driver.extract_document` over the
+:func:`extract_all` maps :func:`pipeline.document.driver.extract_document` over the
 files of a corpus with one of the executors below and returns the results in
 the order of the files, whichever executor ran them and in whatever order they
 finished; ``on_result`` sees each result as it arrives (progress, errors).
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .driver import extract_document
-from .models import Limits
-from .store import DocumentResult
+from pipeline.document.driver import extract_document
+from pipeline.models import Limits
+from pipeline.store import DocumentResult
 
 if TYPE_CHECKING:
     from distributed import Client

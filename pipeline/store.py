@@ -16,7 +16,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from .models import Finding
+from pipeline.models import Finding
 
 FORMAT_VERSION = 1
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import clean_document
-from pipeline.extract import DocContext
-from pipeline.metadata import describe, symbol_from_file_name
-from pipeline.read import read_document
-from pipeline.segment import segment
+from pipeline.document.clean import clean_document
+from pipeline.document.describe import describe, symbol_from_file_name
+from pipeline.document.extract import DocContext
+from pipeline.document.read import read_document
+from pipeline.document.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

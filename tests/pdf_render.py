@@ -1,9 +1,9 @@
-"""The PDF renderer of the tests; it lives in :mod:`pipeline.bench.render`, which
+"""The PDF renderer of the tests; it lives in :mod:`bench.render`, which
 the benchmark's corpus generator shares."""
 
 from __future__ import annotations
 
-from pipeline.bench.render import (
+from bench.render import (
     BODY_BOTTOM,
     BODY_LEADING,
     BODY_SIZE,

@@ -1,4 +1,4 @@
-"""Tests for pipeline.extract.agenda: agenda items and the proposed schedule."""
+"""Tests for pipeline.document.extract.agenda: agenda items and the proposed schedule."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.agenda import (
+from pipeline.document.extract.agenda import (
     AgendaPhrases,
     clean_title,
     extract_agenda_items,
@@ -18,9 +18,8 @@ from pipeline.extract.agenda import (
     same_title,
 )
 from pipeline.records import AgendaItemRow, ScheduleRow
-
-from . import conftest
-from .conftest import AGENDA_WG4, AGENDA_WG7, INDEX, REPORT_COP6, REPORT_WG7
+from tests import conftest
+from tests.conftest import AGENDA_WG4, AGENDA_WG7, INDEX, REPORT_COP6, REPORT_WG7
 
 FAST = settings(max_examples=60, deadline=None)
 

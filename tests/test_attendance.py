@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.attendance import (
+from pipeline.document.extract.attendance import (
     agenda_item_list,
     clean_name,
     extract_participants,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.bench.corpus import generate, load_seeds, make_document, render_pdfs, write_corpus
-from pipeline.bench.run import format_table
+from bench.corpus import generate, load_seeds, make_document, render_pdfs, write_corpus
+from bench.run import format_table
 from pipeline.catalog import load_catalog
-from pipeline.driver import extract_document
+from pipeline.document.driver import extract_document
 from tests.conftest import RAW
 
 

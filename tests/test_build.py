@@ -145,7 +145,7 @@ def test_make_rebuilds_only_what_changed(project: Path) -> None:
     extracted, _ = _make(project)
     assert extracted == ["CTOC_COP_2012_15.zh.txt"]
     # A change to a per-document stage re-extracts every document.
-    segment = project / "pipeline" / "segment.py"
+    segment = project / "pipeline" / "document" / "segment.py"
     segment.write_text(segment.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     extracted, _ = _make(project)
     assert len(extracted) == 5
@@ -163,8 +163,8 @@ def test_a_removed_document_leaves_every_table(project: Path) -> None:
 
 
 def test_a_row_that_does_not_fit_the_schema_is_reported_not_fatal() -> None:
+    from pipeline.corpus.write import to_arrow
     from pipeline.schema import TABLES as _TABLES
-    from pipeline.write import to_arrow
 
     good = {"doc_id": "X/1", "cited_symbol": "A/1", "seq": 1, "footnote": None,
             "context": "c", "line_start": 1, "line_end": 1, "page": None}  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.citations import extract_citations
+from pipeline.document.extract.citations import extract_citations
 from tests.conftest import AGENDA_WG4, REPORT_COP6, REPORT_WG7, build_context
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import join_texts, tidy_spacing
+from pipeline.document.clean import join_texts, tidy_spacing
 from tests.conftest import AGENDA_WG7, REPORT_COP6, build_context
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.assemble import assemble, raw_files
 from pipeline.catalog import load_catalog
 from pipeline.cli import main
+from pipeline.corpus.assemble import assemble, raw_files
 from pipeline.executors import (
     DaskExecutor,
     ExecutorChoice,

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.driver import extract_document
+from pipeline.document.driver import extract_document
 from pipeline.schema import TABLES
 from tests.conftest import AGENDA_WG7, INDEX, RAW, REPORT_COP6, REPORT_WG7
 

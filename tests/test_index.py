@@ -9,17 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.index import (
+from pipeline.corpus.link import link_recommendations
+from pipeline.document.extract.index import (
     clean_topic,
     extract_index_entries,
     is_index_document,
     join_topic_fragments,
-    link_recommendations,
     printed_items,
     report_order,
     split_topic,
 )
-from pipeline.extract.recommendations import extract_recommendations
+from pipeline.document.extract.recommendations import extract_recommendations
 from pipeline.normalize.numerals import int_to_chinese, int_to_roman
 from pipeline.normalize.refs import expand_refs, printed_to_canonical
 from tests.conftest import INDEX, REPORT_WG7, build_context

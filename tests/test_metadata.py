@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.metadata import symbol_from_file_name
+from pipeline.document.describe import symbol_from_file_name
 from tests.conftest import AGENDA_WG4, AGENDA_WG7, INDEX, REPORT_COP6, REPORT_WG7, build_context
 
 EXPECTED = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.catalog import load_catalog
-from pipeline.driver import extract_document
+from pipeline.document.driver import extract_document
 from tests.conftest import AGENDA_WG4, AGENDA_WG7, INDEX, RAW, REPORT_COP6, REPORT_WG7
 from tests.pdf_render import drawable, render_text_pdf
 

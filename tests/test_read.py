@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.document.read import read_document
 from pipeline.errors import IngestError
-from pipeline.read import read_document
 from tests.conftest import REPORT_WG7
 
 

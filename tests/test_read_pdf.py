@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from pipeline.document.read_pdf import PdfReadError, read_pdf
 from pipeline.models import SourceDocument, SourceLine
-from pipeline.read_pdf import PdfReadError, read_pdf
 from tests.pdf_render import (
     BODY_SIZE,
     FONT,

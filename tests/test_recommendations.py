@@ -5,7 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.recommendations import extract_recommendations, is_recommendations_title
+from pipeline.document.extract.recommendations import (
+    extract_recommendations,
+    is_recommendations_title,
+)
 from tests.conftest import AGENDA_WG4, AGENDA_WG7, INDEX, REPORT_COP6, REPORT_WG7, build_context
 
 FAST = settings(max_examples=50, deadline=None)

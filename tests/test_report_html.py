@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from pipeline.corpus.report_html import render_html
+from pipeline.corpus.validate import validate, write_report
 from pipeline.models import Finding
-from pipeline.report_html import render_html
-from pipeline.validate import validate, write_report
 from tests.chromium import (
     ChromiumUnavailable,
     Element,

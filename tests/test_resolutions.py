@@ -7,7 +7,7 @@ import functools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.resolutions import (
+from pipeline.document.extract.resolutions import (
     extract_resolution_paragraphs,
     instrument_heading,
     load_vocabulary,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.segment import main_sequence
+from pipeline.document.segment import main_sequence
 from tests.conftest import AGENDA_WG4, REPORT_COP6, REPORT_WG7, build_context
 
 

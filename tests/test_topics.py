@@ -10,8 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
-from pipeline.search import dictionary_sources, dictionary_tables, segmenter
-from pipeline.topics import (
+from pipeline.corpus.topics import (
     SUGGESTIONS,
     TopicModel,
     build_model,
@@ -20,6 +19,7 @@ from pipeline.topics import (
     read_inputs,
     recall_at,
 )
+from pipeline.search.engine import dictionary_sources, dictionary_tables, segmenter
 from tests.test_search import processed  # noqa: F401  (the session's built corpus)
 
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from pipeline.driver import extract_document
+from pipeline.document.driver import extract_document
 from tests.conftest import RAW, REPORT_COP6, REPORT_WG7
 
 _SPACE_BEFORE_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff（）《》“”，、。]) (?=\d)")

@@ -16,6 +16,13 @@ from typing import Any
 import pytest
 
 from pipeline.cli import main
+from pipeline.corpus.validate import (
+    measure_coverage,
+    pandera_schema,
+    sort_findings,
+    validate,
+    write_report,
+)
 from pipeline.models import Finding
 from pipeline.records import (
     AgendaItemRow,
@@ -28,13 +35,6 @@ from pipeline.records import (
     ResolutionParagraphRow,
 )
 from pipeline.schema import TABLES
-from pipeline.validate import (
-    measure_coverage,
-    pandera_schema,
-    sort_findings,
-    validate,
-    write_report,
-)
 from tests.conftest import RAW
 
 Row = dict[str, Any]

@@ -19,11 +19,12 @@ import gettext
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pycountry
+
+from pipeline.vocab import data_path
 
 __all__ = ["CountryResolver", "default_resolver", "name_key", "resolve_country"]
 
@@ -82,7 +83,7 @@ def _read_aliases(source: Traversable | Path) -> list[tuple[str, str]]:
 
 
 def _default_aliases() -> Traversable:
-    return resources.files("pipeline").joinpath("data", ALIASES_FILE)
+    return data_path(ALIASES_FILE)
 
 
 class CountryResolver:

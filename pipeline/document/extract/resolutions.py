@@ -53,24 +53,23 @@ knows numbered paths, so it does not accept them.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 
-from ..clean import join_texts
-from ..models import Block
-from ..normalize.numerals import (
+from pipeline.document.clean import join_texts
+from pipeline.document.extract import DocContext
+from pipeline.models import Block
+from pipeline.normalize.numerals import (
     chinese_to_int,
     fold_width,
     int_to_roman,
     letter_value,
     roman_to_int,
 )
-from ..records import ResolutionParagraphRow
-from . import DocContext
+from pipeline.records import ResolutionParagraphRow
+from pipeline.vocab import read_rows
 
 __all__ = ["Vocabulary", "extract_resolution_paragraphs", "instrument_heading", "load_vocabulary"]
 
@@ -119,18 +118,16 @@ class Vocabulary:
 @functools.cache
 def load_vocabulary() -> Vocabulary:
     """Read the vocabulary file shipped with the package."""
-    path = resources.files("pipeline").joinpath("data", VOCABULARY_FILE)
     instruments: dict[str, str] = {}
     lists: dict[str, list[str]] = {"annex": [], "adoption": [], "group_intro": []}
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            category, phrase = row["category"].strip(), row["phrase"].strip()
-            if category == "instrument":
-                instruments[phrase] = row["value"].strip()
-            elif category in lists:
-                lists[category].append(phrase)
-            else:
-                raise ValueError(f"{VOCABULARY_FILE}: unknown category {category!r}")
+    for row in read_rows(VOCABULARY_FILE):
+        category, phrase = row["category"], row["phrase"]
+        if category == "instrument":
+            instruments[phrase] = row["value"]
+        elif category in lists:
+            lists[category].append(phrase)
+        else:
+            raise ValueError(f"{VOCABULARY_FILE}: unknown category {category!r}")
     return Vocabulary(
         instruments=instruments,
         annex_words=tuple(lists["annex"]),

@@ -48,18 +48,24 @@ import pandera.pandas as pandera
 import pyarrow as pa
 from pandera.errors import SchemaErrors
 
-from .models import Finding
-from .normalize.numerals import int_to_chinese, int_to_roman, letter_for, letter_value, roman_to_int
-from .normalize.refs import parse_ref
-from .normalize.symbols import is_symbol
-from .schema import TABLES, Column, Table
-from .store import write_atomic
+from pipeline.models import Finding
+from pipeline.normalize.numerals import (
+    int_to_chinese,
+    int_to_roman,
+    letter_for,
+    letter_value,
+    roman_to_int,
+)
+from pipeline.normalize.refs import parse_ref
+from pipeline.normalize.symbols import is_symbol
+from pipeline.schema import TABLES, Column, Table
+from pipeline.store import write_atomic
+from pipeline.vocab import data_path
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
-DATA = Path(__file__).resolve().parent / "data"
-VOCABULARIES = DATA / "validation_vocabularies.csv"
+VOCABULARIES = data_path("validation_vocabularies.csv")
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -1385,7 +1391,7 @@ def write_report(
 ) -> None:
     """``report.json`` for machines, ``report.md`` and ``report.html`` for people;
     deterministic (no timestamps, sorted findings)."""
-    from .report_html import render_html
+    from pipeline.corpus.report_html import render_html
 
     out_dir.mkdir(parents=True, exist_ok=True)
     report = build_report(findings, documents, counts, coverage)

@@ -32,25 +32,22 @@ Every decision taken across a page is reported as a warning.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
-from ..clean import drop_cjk_spaces
-from ..models import Block, Finding
-from ..normalize.numerals import CHINESE_NUMERAL_CHARS, int_to_chinese, roman_to_int
-from ..normalize.refs import RefParseError, expand_refs, split_items
-from ..normalize.symbols import find_symbols, normalize_symbol
-from ..records import IndexEntryRow
-from . import DocContext
+from pipeline.document.clean import drop_cjk_spaces
+from pipeline.document.extract import DocContext
+from pipeline.models import Block, Finding
+from pipeline.normalize.numerals import CHINESE_NUMERAL_CHARS, int_to_chinese, roman_to_int
+from pipeline.normalize.refs import RefParseError, expand_refs, split_items
+from pipeline.normalize.symbols import find_symbols, normalize_symbol
+from pipeline.records import IndexEntryRow
+from pipeline.vocab import read_lines, read_rows
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 INDEX_KIND = "recommendation_index"
 # The roles a header must name for a table to be an index (location is optional).
 _REQUIRED_ROLES = ("topic", "report", "paragraphs")
@@ -89,15 +86,13 @@ _ACROSS_PAGE = {
 @functools.cache
 def column_words() -> tuple[tuple[str, str], ...]:
     """(role, word) pairs that name the columns of an index table, in priority order."""
-    with (DATA / "index_columns.csv").open(encoding="utf-8") as handle:
-        return tuple((row["role"], row["word"]) for row in csv.DictReader(handle))
+    return tuple((row["role"], row["word"]) for row in read_rows("index_columns.csv"))
 
 
 @functools.cache
 def open_endings() -> tuple[str, ...]:
     """Endings that leave a topic cell unfinished at a page break."""
-    lines = (DATA / "index_topic_open_endings.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return read_lines("index_topic_open_endings.txt")
 
 
 # --- topics ------------------------------------------------------------------------
@@ -616,7 +611,7 @@ def _entries_of(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
     ]
 
 
-def _paragraph_and_rest(ref: str) -> tuple[int, tuple[str, ...]] | None:
+def paragraph_and_rest(ref: str) -> tuple[int, tuple[str, ...]] | None:
     """The first paragraph number of a canonical reference and the parts below it."""
     parts = ref.split(".")
     for position, part in enumerate(parts):
@@ -633,8 +628,8 @@ def _check_locations(ctx: DocContext, entries: list[IndexEntryRow]) -> None:
     for entry in entries:
         if entry.location is None:
             continue
-        paragraph = _paragraph_and_rest(entry.report_ref)
-        location = _paragraph_and_rest(entry.location)
+        paragraph = paragraph_and_rest(entry.report_ref)
+        location = paragraph_and_rest(entry.location)
         if paragraph is None or location is None:
             continue
         if paragraph[1] != location[1]:
@@ -671,55 +666,3 @@ def _warn_location(ctx: DocContext, entry: IndexEntryRow, reason: str) -> None:
             line=entry.line_start,
         )
     )
-
-
-# --- linking to the recommendations --------------------------------------------------
-
-
-def link_recommendations(
-    entries: list[dict[str, Any]], recommendations: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[Finding]]:
-    """Set ``rec_id`` on index entries whose report's recommendations are known.
-
-    ``entries`` and ``recommendations`` are row dicts as in the assembled tables.
-    An entry cites recommendation n of its report, n being the leading paragraph
-    number of ``report_ref``; it is matched against ``paragraph_number`` when the
-    report prints its recommendations as numbered paragraphs, else against
-    ``number`` (``建议 n``). Entries of reports absent from the corpus keep a
-    null ``rec_id``; a cited recommendation of a present report that does not
-    resolve gives a warning. Returns new dicts; the inputs are left unchanged.
-    """
-    by_report: dict[str, dict[int, str]] = defaultdict(dict)
-    for rec in recommendations:
-        key = rec.get("paragraph_number")
-        if key is None:
-            key = rec.get("number")
-        if key is not None:
-            by_report[rec["doc_id"]].setdefault(int(key), rec["rec_id"])
-    linked: list[dict[str, Any]] = []
-    findings: list[Finding] = []
-    for entry in entries:
-        row = dict(entry)
-        row.setdefault("rec_id", None)
-        known = by_report.get(row["report_symbol"])
-        if known is not None:
-            paragraph = _paragraph_and_rest(row["report_ref"])
-            rec_id = known.get(paragraph[0]) if paragraph else None
-            row["rec_id"] = rec_id
-            if rec_id is None:
-                findings.append(
-                    Finding(
-                        check="index_rec_unresolved",
-                        severity="warning",
-                        doc_id=row.get("doc_id"),
-                        message=(
-                            f"index cites {row['report_symbol']} paragraph {row['report_ref']},"
-                            " which is none of that report's recommendations"
-                        ),
-                        where=f"line {row.get('line_start')}",
-                        evidence=f"{row.get('topic')} | {row['report_ref']}",
-                        line=row.get("line_start"),
-                    )
-                )
-        linked.append(row)
-    return linked, findings

@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .records import TermRow
+from pipeline.records import TermRow
+from pipeline.vocab import data_path
 
 if TYPE_CHECKING:
     import jieba
@@ -53,9 +54,8 @@ Row = dict[str, Any]
 Tables = Mapping[str, Sequence[Row]]
 DocKey = tuple[str, str, str]  # (source_table, doc_id, key)
 
-DATA = Path(__file__).resolve().parent / "data"
-SEARCH_TERMS = DATA / "search_terms.txt"
-BODIES = DATA / "bodies.csv"
+SEARCH_TERMS = data_path("search_terms.txt")
+BODIES = data_path("bodies.csv")
 
 # Candidate terms cut from a descriptive phrase: at most this many of jieba's
 # own words (特殊侦查手段 = 特殊/侦查/手段), so that a whole clause of an agenda
@@ -558,16 +558,6 @@ def terms_rows(tables: Tables, seg: Segmenter) -> list[Row]:
 def as_row(record: Any) -> Row:
     """A record of :mod:`pipeline.records` as the dict the writer takes."""
     return {name: getattr(record, name) for name in record.__slots__}
-
-
-def search_tables(tables: Tables) -> dict[str, list[Row]]:
-    """The corpus-wide search tables, computed at assembly: ``terms`` and
-    ``topic_suggestions`` (see :mod:`pipeline.topics`)."""
-    from .topics import suggestion_rows
-
-    seg = segmenter(dictionary_sources(tables))
-    terms = terms_rows(tables, seg)
-    return {"terms": terms, "topic_suggestions": suggestion_rows(tables, terms, seg)}
 
 
 # --- ranking -------------------------------------------------------------------------

@@ -19,9 +19,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .clean import join_texts
-from .models import Block, BlockKind, CleanLine
-from .normalize.numerals import chinese_to_int, int_to_roman, marker_value, roman_to_int
+from pipeline.document.clean import join_texts
+from pipeline.models import Block, BlockKind, CleanLine
+from pipeline.normalize.numerals import chinese_to_int, int_to_roman, marker_value, roman_to_int
 
 _CHAPTER = re.compile(
     r"^(?P<label>(?P<value>[一二三四五六七八九十]{1,3})\s*[.．、])\s*(?P<rest>\S.*)$"

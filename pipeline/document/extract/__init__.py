@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Block, CleanDocument, Finding
-from ..records import DocumentRow
+from pipeline.models import Block, CleanDocument, Finding
+from pipeline.records import DocumentRow
 
 
 @dataclass(slots=True)

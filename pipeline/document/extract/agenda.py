@@ -31,15 +31,16 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 
-from ..clean import join_texts
-from ..models import Block, CleanLine
-from ..normalize.dates import find_time_range, parse_month_day
-from ..normalize.numerals import fold_width, letter_value
-from ..normalize.refs import RefParseError, expand_refs
-from ..normalize.symbols import find_symbols
-from ..records import AgendaItemRow, ScheduleRow
-from ..segment import match_label
-from . import DocContext
+from pipeline.document.clean import join_texts
+from pipeline.document.extract import DocContext
+from pipeline.document.segment import match_label
+from pipeline.models import Block, CleanLine
+from pipeline.normalize.dates import find_time_range, parse_month_day
+from pipeline.normalize.numerals import fold_width, letter_value
+from pipeline.normalize.refs import RefParseError, expand_refs
+from pipeline.normalize.symbols import find_symbols
+from pipeline.records import AgendaItemRow, ScheduleRow
+from pipeline.vocab import data_path
 
 __all__ = [
     "PHRASES_FILE",
@@ -51,7 +52,7 @@ __all__ = [
     "same_title",
 ]
 
-PHRASES_FILE = Path(__file__).resolve().parent.parent / "data" / "agenda_phrases.csv"
+PHRASES_FILE = data_path("agenda_phrases.csv")
 
 # A list may lack one number or letter (a misprint); a larger jump ends it.
 _MAX_GAP = 1

@@ -23,8 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ..clean import double_spaced as is_double_spaced
-from ..clean import strip_markup
+from pipeline.document.clean import double_spaced as is_double_spaced
+from pipeline.document.clean import strip_markup
 
 FONT = "STSong-Light"
 BODY_SIZE = 10.5

@@ -7,8 +7,8 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-from .errors import IngestError
-from .models import SourceDocument, SourceLine
+from pipeline.errors import IngestError
+from pipeline.models import SourceDocument, SourceLine
 
 # Characters a decoded UN text may legitimately contain besides letters and
 # digits; anything else in quantity means the guess of encoding was wrong.
@@ -34,7 +34,7 @@ def read_document(
                 " document (raise it with --max-bytes)",
             )
     if suffix == ".pdf":
-        from .read_pdf import PdfReadError, read_pdf
+        from pipeline.document.read_pdf import PdfReadError, read_pdf
 
         try:
             return read_pdf(path, max_pages=max_pages)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .extract import DocContext
-from .normalize.symbols import find_symbols
-from .records import CitationRow
+from pipeline.document.extract import DocContext
+from pipeline.normalize.symbols import find_symbols
+from pipeline.records import CitationRow
 
 # Characters of context kept on each side of a citation.
 _CONTEXT = 40

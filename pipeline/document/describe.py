@@ -6,20 +6,18 @@ over both. Vocabularies (bodies, kinds, venues) are data files.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .models import Block, CleanDocument
-from .normalize.dates import DateRange, find_date_ranges
-from .normalize.numerals import chinese_to_int
-from .normalize.symbols import is_symbol, normalize_symbol
-from .records import DocumentRow
-
-DATA = Path(__file__).parent / "data"
+from pipeline.models import Block, CleanDocument
+from pipeline.normalize.dates import DateRange, find_date_ranges
+from pipeline.normalize.numerals import chinese_to_int
+from pipeline.normalize.symbols import is_symbol, normalize_symbol
+from pipeline.records import DocumentRow
+from pipeline.vocab import read_lines, read_rows
 
 _WORKING_GROUP = re.compile(r"^CTOC/COP/(?P<code>WG\.\d+)/")
 _MEETING = re.compile(r"第\s*(?P<n>[0-9０-９]+|[〇零一二三四五六七八九十百两]+)\s*(?:届|次)\s*会议")
@@ -67,32 +65,27 @@ class Kind:
 
 @functools.cache
 def bodies() -> tuple[Body, ...]:
-    with (DATA / "bodies.csv").open(encoding="utf-8") as handle:
-        return tuple(
-            Body(
-                row["code"], row["symbol_prefix"], tuple(row["name_zh"].split("|")), row["name_en"]
-            )
-            for row in csv.DictReader(handle)
-        )
+    return tuple(
+        Body(row["code"], row["symbol_prefix"], tuple(row["name_zh"].split("|")), row["name_en"])
+        for row in read_rows("bodies.csv")
+    )
 
 
 @functools.cache
 def kinds() -> tuple[Kind, ...]:
-    with (DATA / "kinds.csv").open(encoding="utf-8") as handle:
-        return tuple(
-            Kind(
-                row["kind"],
-                re.compile(row["title_pattern"]) if row["title_pattern"] else None,
-                row["description"],
-            )
-            for row in csv.DictReader(handle)
+    return tuple(
+        Kind(
+            row["kind"],
+            re.compile(row["title_pattern"]) if row["title_pattern"] else None,
+            row["description"],
         )
+        for row in read_rows("kinds.csv")
+    )
 
 
 @functools.cache
 def known_venues() -> tuple[str, ...]:
-    lines = (DATA / "venues.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return read_lines("venues.txt")
 
 
 def symbol_from_file_name(path: Path) -> tuple[str, str | None]:

@@ -16,7 +16,7 @@ recommendation in the document (1, 2, … in order, lead-in paragraphs such as
 paragraph number. The running number is the one the compilations of
 recommendations use (``一.21`` is the 21st recommendation of the first report),
 and it keeps ``rec_id`` unique when a document has several recommendation
-chapters. :func:`pipeline.extract.index.link_recommendations` matches an index
+chapters. :func:`pipeline.corpus.link.link_recommendations` matches an index
 entry's paragraph against ``paragraph_number`` when the report prints its
 recommendations as paragraphs.
 
@@ -30,14 +30,12 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..clean import join_texts
-from ..models import Block
-from ..records import RecommendationRow
-from . import DocContext
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from pipeline.document.clean import join_texts
+from pipeline.document.extract import DocContext
+from pipeline.models import Block
+from pipeline.records import RecommendationRow
+from pipeline.vocab import read_lines
 
 # Text that ends a sentence or a clause list: a following block starts a new
 # line of the recommendation rather than continuing a wrapped sentence.
@@ -60,18 +58,13 @@ class _Vocabulary:
     lead_ins: tuple[re.Pattern[str], ...]
 
 
-def _data_lines(name: str) -> list[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
 @functools.cache
 def vocabulary() -> _Vocabulary:
     """Label words, recommendations-chapter title patterns and lead-in phrases."""
     return _Vocabulary(
-        labels=tuple(_data_lines("recommendations_labels.txt")),
-        titles=tuple(re.compile(line) for line in _data_lines("recommendations_titles.txt")),
-        lead_ins=tuple(re.compile(line) for line in _data_lines("recommendations_lead_ins.txt")),
+        labels=tuple(read_lines("recommendations_labels.txt")),
+        titles=tuple(re.compile(line) for line in read_lines("recommendations_titles.txt")),
+        lead_ins=tuple(re.compile(line) for line in read_lines("recommendations_lead_ins.txt")),
     )
 
 

@@ -1,5 +1,5 @@
-"""One benchmark measurement, run by :mod:`pipeline.bench.run` in a fresh
-interpreter: ``python -m pipeline.bench.measure KIND 'JSON PARAMETERS'``.
+"""One benchmark measurement, run by :mod:`bench.run` in a fresh
+interpreter: ``python -m bench.measure KIND 'JSON PARAMETERS'``.
 
 The last line printed is a JSON object with the figures. Interpreter start is
 not counted; importing the pipeline is measured apart (``imports_s``).
@@ -28,9 +28,9 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
     ``results_sha256`` fingerprints the per-document results, which are all
     that assembling reads: equal fingerprints, equal tables.
     """
-    from ..assemble import assemble
-    from ..catalog import load_catalog, raw_files
-    from ..executors import DaskExecutor, ExecutorChoice, extract_all, make_executor
+    from pipeline.catalog import load_catalog, raw_files
+    from pipeline.corpus.assemble import assemble
+    from pipeline.executors import DaskExecutor, ExecutorChoice, extract_all, make_executor
 
     imports_s = time.perf_counter() - STARTED
     raw, out = Path(params["raw"]), Path(params["out"])
@@ -78,11 +78,11 @@ def pdf(params: dict[str, Any]) -> dict[str, Any]:
     import pdfplumber
     import pypdfium2
 
-    from .. import read_pdf as read_pdf_module
-    from ..assemble import assemble
-    from ..catalog import load_catalog, raw_files
-    from ..executors import SerialExecutor, extract_all
-    from .run import _same_tree
+    from bench.run import _same_tree
+    from pipeline.catalog import load_catalog, raw_files
+    from pipeline.corpus.assemble import assemble
+    from pipeline.document import read_pdf as read_pdf_module
+    from pipeline.executors import SerialExecutor, extract_all
 
     folder, out = Path(params["pdf"]), Path(params["out"])
     files = raw_files(folder)
@@ -161,9 +161,9 @@ def _engine(module: Any, engine: str) -> Iterator[None]:
 def seed_extracts(params: dict[str, Any]) -> dict[str, Any]:
     """Write ``build/extract/*.json`` of a make project in bulk, as make would
     (the same function on the rows that ``split-catalog`` wrote)."""
-    from ..assemble import raw_files
-    from ..executors import ProcessExecutor, extract_all
-    from ..store import DocumentResult, save_result
+    from pipeline.corpus.assemble import raw_files
+    from pipeline.executors import ProcessExecutor, extract_all
+    from pipeline.store import DocumentResult, save_result
 
     work = Path(params["work"])
     rows = work / "build" / "catalog"
@@ -190,9 +190,9 @@ def profile(params: dict[str, Any]) -> dict[str, Any]:
     import io
     import pstats
 
-    from ..assemble import raw_files
-    from ..catalog import load_catalog
-    from ..executors import SerialExecutor, extract_all
+    from pipeline.catalog import load_catalog
+    from pipeline.corpus.assemble import raw_files
+    from pipeline.executors import SerialExecutor, extract_all
 
     raw = Path(params["raw"])
     catalog = load_catalog(raw / "catalog.csv", raw)

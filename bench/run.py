@@ -1,7 +1,7 @@
-"""``python -m pipeline.bench``: how fast the pipeline is, each figure beside its
+"""``python -m bench``: how fast the pipeline is, each figure beside its
 target or its reference.
 
-It generates a corpus from the seeds (:mod:`pipeline.bench.corpus`), then, each
+It generates a corpus from the seeds (:mod:`bench.corpus`), then, each
 measurement in a fresh interpreter (whose start is not counted):
 
 * the text path end to end (extract and assemble) for N = 100 and 1,000
@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .corpus import Document, generate, load_seeds, render_pdfs, write_catalog, write_corpus
+from bench.corpus import Document, generate, load_seeds, render_pdfs, write_catalog, write_corpus
 
 # Targets of the issue, for a machine with 2 cores.
 TARGET_TEXT_MB_S_PER_CORE = 10.0
@@ -47,7 +47,7 @@ MB = 1e6
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline.bench",
+        prog="python -m bench",
         description="Benchmark the pipeline on a corpus generated from the seeds.",
     )
     parser.add_argument("--raw", type=Path, default=ROOT / "raw", help="seed documents")
@@ -258,7 +258,7 @@ def _run(command: list[str]) -> str:
 
 def _child(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter; its last stdout line is JSON."""
-    command = [sys.executable, "-m", "pipeline.bench.measure", kind, json.dumps(params)]
+    command = [sys.executable, "-m", "bench.measure", kind, json.dumps(params)]
     output = _run(command)
     return json.loads(output.strip().splitlines()[-1])
 

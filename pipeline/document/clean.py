@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 import regex
 
-from .models import CleanDocument, CleanLine, Footnote, RemovedLine, SourceDocument, SourceLine
+from pipeline.models import (
+    CleanDocument,
+    CleanLine,
+    Footnote,
+    RemovedLine,
+    SourceDocument,
+    SourceLine,
+)
 
 # --- page furniture ------------------------------------------------------------
 

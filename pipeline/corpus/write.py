@@ -12,8 +12,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import SCHEMA_VERSION, TABLES, Table
-from .store import write_atomic
+from pipeline.schema import SCHEMA_VERSION, TABLES, Table
+from pipeline.store import write_atomic
 
 
 def to_arrow(

@@ -14,7 +14,7 @@ seeds' structure and size:
 * the order of enumerations (``阿根廷、奥地利、巴西、…``) within a line.
 
 Seeds without their symbol in the text get a catalog row, as in ``raw/``.
-:func:`render_pdfs` renders documents as PDFs with :mod:`pipeline.bench.render`
+:func:`render_pdfs` renders documents as PDFs with :mod:`bench.render`
 (the renderer the tests use).
 """
 
@@ -28,9 +28,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import COLUMNS, load_catalog
-from ..metadata import bodies, symbol_from_file_name
-from ..normalize.numerals import chinese_to_int, int_to_chinese
+from pipeline.catalog import COLUMNS, load_catalog
+from pipeline.document.describe import bodies, symbol_from_file_name
+from pipeline.normalize.numerals import chinese_to_int, int_to_chinese
 
 # Years move by whole calendar cycles, so that 2018 年 7 月 2 日星期一 stays a Monday.
 _YEAR_CYCLE = 28
@@ -200,7 +200,7 @@ def write_catalog(documents: Sequence[Document], path: Path, suffix: str = ".txt
 def render_pdfs(documents: Sequence[Document], out: Path, pages: int) -> tuple[list[Path], int]:
     """Render renderable documents as PDFs into ``out`` until they hold at least
     ``pages`` pages; return the files and their page count."""
-    from .render import plan_pages, render_text_pdf
+    from bench.render import plan_pages, render_text_pdf
 
     out.mkdir(parents=True, exist_ok=True)
     rendered: list[Document] = []

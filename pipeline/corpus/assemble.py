@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import load_catalog, raw_files
-from .extract.index import link_recommendations
-from .models import Finding
-from .schema import TABLES
-from .search import search_tables
-from .store import DocumentResult, load_result, remove_stale_temporaries
-from .validate import validate, write_report
-from .write import to_arrow, write_datapackage, write_table
+from pipeline.catalog import load_catalog, raw_files
+from pipeline.corpus.link import link_recommendations
+from pipeline.corpus.topics import suggestion_rows
+from pipeline.corpus.validate import validate, write_report
+from pipeline.corpus.write import to_arrow, write_datapackage, write_table
+from pipeline.models import Finding
+from pipeline.schema import TABLES
+from pipeline.search.engine import dictionary_sources, segmenter, terms_rows
+from pipeline.store import DocumentResult, load_result, remove_stale_temporaries
 
 
 @dataclass
@@ -70,7 +71,9 @@ def assemble(
     )
     findings += link_findings
     # Corpus-wide: segmented terms (the dictionary comes from the corpus) and topic suggestions.
-    tables.update(search_tables(tables))
+    seg = segmenter(dictionary_sources(tables))
+    tables["terms"] = terms_rows(tables, seg)
+    tables["topic_suggestions"] = suggestion_rows(tables, tables["terms"], seg)
     arrows = {}
     for name, table in TABLES.items():
         arrows[name], rejected = to_arrow(table, tables[name])

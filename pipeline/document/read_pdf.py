@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .models import SourceDocument, SourceLine
+from pipeline.models import SourceDocument, SourceLine
 
 if TYPE_CHECKING:
     import pdfplumber

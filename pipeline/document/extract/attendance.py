@@ -49,20 +49,19 @@ name that is neither a known State nor recognisably an organization gives an
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..clean import tidy_spacing
-from ..models import Block
-from ..normalize.countries import CountryResolver, default_resolver, name_key
-from ..normalize.numerals import chinese_to_int, fold_width
-from ..normalize.refs import RefParseError, expand_refs
-from ..records import ParticipantRow
-from . import DocContext
+from pipeline.document.clean import tidy_spacing
+from pipeline.document.extract import DocContext
+from pipeline.models import Block
+from pipeline.normalize.countries import CountryResolver, default_resolver, name_key
+from pipeline.normalize.numerals import chinese_to_int, fold_width
+from pipeline.normalize.refs import RefParseError, expand_refs
+from pipeline.records import ParticipantRow
+from pipeline.vocab import read_lines, read_rows
 
 __all__ = [
     "Vocabulary",
@@ -73,7 +72,6 @@ __all__ = [
     "stated_counts",
 ]
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 # Kinds of blocks that never hold participants (rows of a converted table).
 _SKIPPED_KINDS = frozenset({"table_row"})
@@ -154,23 +152,13 @@ class Vocabulary:
         return next(m for m in (*self.markers, *self.attend_markers) if m.phrase == phrase)
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
-
-
-def _words(name: str) -> tuple[str, ...]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
 @functools.cache
 def load_vocabulary() -> Vocabulary:
     """Read the ``attendance_*`` data files once."""
     phrases: dict[str, list[str]] = {}
     markers: list[Marker] = []
     attend_markers: list[Marker] = []
-    for row in _rows("attendance_phrases.csv"):
+    for row in read_rows("attendance_phrases.csv"):
         if row["kind"] in ("marker", "attend_marker"):
             marker = Marker(row["phrase"], row["role"], row["category"] or None)
             (markers if row["kind"] == "marker" else attend_markers).append(marker)
@@ -179,16 +167,17 @@ def load_vocabulary() -> Vocabulary:
     return Vocabulary(
         categories=tuple(
             CategoryWord(row["word"], row["category"], row["entity_type"], row["in_name"] == "yes")
-            for row in _rows("attendance_categories.csv")
+            for row in read_rows("attendance_categories.csv")
         ),
         markers=tuple(markers),
         attend_markers=tuple(attend_markers),
         phrases={kind: tuple(values) for kind, values in phrases.items()},
-        roles={row["word"]: row["role"] for row in _rows("attendance_roles.csv")},
-        titles={row["title"]: row["kind"] for row in _rows("attendance_titles.csv")},
-        org_heads=_words("attendance_org_heads.txt"),
+        roles={row["word"]: row["role"] for row in read_rows("attendance_roles.csv")},
+        titles={row["title"]: row["kind"] for row in read_rows("attendance_titles.csv")},
+        org_heads=read_lines("attendance_org_heads.txt"),
         organizations={
-            name_key(row["name"]): row["category"] for row in _rows("attendance_organizations.csv")
+            name_key(row["name"]): row["category"]
+            for row in read_rows("attendance_organizations.csv")
         },
     )
 

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .records import TopicSuggestionRow
+from pipeline.records import TopicSuggestionRow
 
 if TYPE_CHECKING:
-    from .search import Segmenter
+    from pipeline.search.engine import Segmenter
 
 Row = dict[str, Any]
 Vector = dict[str, float]
@@ -233,7 +233,7 @@ def suggestion_rows(
         entries=list(tables.get("index_entries", ())),
         terms=list(terms),
     )
-    from .search import as_row
+    from pipeline.search.engine import as_row
 
     model = build_model(inputs, seg)
     rows: list[Row] = []
@@ -257,7 +257,7 @@ def suggestion_rows(
 
 def read_inputs(processed: Path) -> Inputs:
     """The model's inputs from the Parquet files of processed/."""
-    from .search import read_parquet
+    from pipeline.search.engine import read_parquet
 
     def read(name: str, columns: list[str]) -> list[Row]:
         return read_parquet(processed / f"{name}.parquet", columns).to_pylist()
@@ -354,7 +354,7 @@ def _rec_order(rec_id: str) -> tuple[str, int]:
 
 def evaluate_processed(processed: Path) -> Evaluation:
     """:func:`evaluate` on the tables of processed/."""
-    from .search import dictionary_sources, dictionary_tables, segmenter
+    from pipeline.search.engine import dictionary_sources, dictionary_tables, segmenter
 
     inputs = read_inputs(processed)
     seg = segmenter(dictionary_sources(dictionary_tables(processed)))

@@ -10,21 +10,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .citations import extract_citations
-from .clean import clean_document
-from .errors import DocumentError
-from .extract import DocContext
-from .extract.agenda import extract_agenda_items, extract_schedule
-from .extract.attendance import extract_participants
-from .extract.index import extract_index_entries
-from .extract.recommendations import extract_recommendations
-from .extract.resolutions import extract_resolution_paragraphs
-from .metadata import UNKNOWN_KIND, describe, symbol_from_file_name
-from .models import Block, Finding, Limits
-from .read import read_document
-from .records import FootnoteRow, ParagraphRow
-from .segment import segment
-from .store import DocumentResult, rows_of
+from pipeline.document.clean import clean_document
+from pipeline.document.describe import UNKNOWN_KIND, describe, symbol_from_file_name
+from pipeline.document.extract import DocContext
+from pipeline.document.extract.agenda import extract_agenda_items, extract_schedule
+from pipeline.document.extract.attendance import extract_participants
+from pipeline.document.extract.citations import extract_citations
+from pipeline.document.extract.index import extract_index_entries
+from pipeline.document.extract.recommendations import extract_recommendations
+from pipeline.document.extract.resolutions import extract_resolution_paragraphs
+from pipeline.document.read import read_document
+from pipeline.document.segment import segment
+from pipeline.errors import DocumentError
+from pipeline.models import Block, Finding, Limits
+from pipeline.records import FootnoteRow, ParagraphRow
+from pipeline.store import DocumentResult, rows_of
 
 
 def extract_document(

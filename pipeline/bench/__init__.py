@@ -1,6 +1,0 @@
-"""The benchmark: a corpus generator made from the seeds, the PDF renderer, and
-``python -m pipeline.bench`` (``make bench``), which measures the pipeline.
-
-Nothing here is imported by the pipeline itself; :mod:`pipeline.bench.render`
-needs reportlab (a test dependency).
-"""

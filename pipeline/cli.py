@@ -1,5 +1,5 @@
 """Command line: ``python -m pipeline build | extract | assemble | split-catalog | search |
-evaluate``."""
+akn | evaluate``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ EPILOG_SEARCH = """examples:
   python -m pipeline search 聯合調查小組                   # traditional characters: same hits
   python -m pipeline search 司法协助 --table all --limit 5   # paragraphs and resolutions too
   python -m pipeline search 引渡 --json                     # for services
+"""
+EPILOG_AKN = """examples:
+  python -m pipeline akn CTOC/COP/2012/15 --instrument 6/1                  # resolution 6/1
+  python -m pipeline akn CTOC/COP/2012/15 --instrument 6/1 --kind decision  # decision 6/1
 """
 EPILOG_EXTRACT = """examples:
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt          # summary on stdout
@@ -154,6 +158,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--debug", action="store_true", help="show tracebacks")
     search.set_defaults(func=_search)
+
+    akn = commands.add_parser(
+        "akn",
+        help="print one resolution or decision as Akoma Ntoso (AKN4UN) XML",
+        description=(
+            "Build one instrument's Akoma Ntoso 3.0 file from the processed tables,"
+            " validate it against the strict schema and print it (the build writes"
+            " every instrument to processed/akn/)."
+        ),
+        epilog=EPILOG_AKN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    akn.add_argument("document", help="UN symbol of the report, e.g. CTOC/COP/2012/15")
+    akn.add_argument("--instrument", required=True, help="instrument number, e.g. 6/1")
+    akn.add_argument(
+        "--kind",
+        choices=("resolution", "decision"),
+        help="resolution or decision (default: the resolution when both have the number)",
+    )
+    akn.add_argument(
+        "--processed", type=Path, default=Path("processed"), help="folder of the tables"
+    )
+    akn.add_argument("--debug", action="store_true", help="show tracebacks")
+    akn.set_defaults(func=_akn)
 
     evaluate = commands.add_parser(
         "evaluate",
@@ -308,6 +336,16 @@ def _print_summary(summary: Summary, out: Path) -> None:
     print(f"documents: {summary.documents} ({summary.failed} failed)", file=sys.stderr)
     print(f"rows: {rows}", file=sys.stderr)
     print(f"findings: {findings} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+
+
+def _akn(args: argparse.Namespace) -> int:
+    from pipeline.corpus.akn import instrument_xml
+
+    sys.stdout.buffer.write(
+        instrument_xml(args.processed, args.document, args.instrument, args.kind)
+    )
+    sys.stdout.flush()
+    return 0
 
 
 def _search(args: argparse.Namespace) -> int:

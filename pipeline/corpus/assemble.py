@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.catalog import load_catalog, raw_files
+from pipeline.corpus.akn import write_akn
 from pipeline.corpus.link import link_recommendations
 from pipeline.corpus.topics import suggestion_rows
 from pipeline.corpus.validate import validate, write_report
@@ -95,6 +96,8 @@ def assemble(
         }
         for doc in documents
     ]
+    # Resolutions and decisions as Akoma Ntoso, from the tables just written.
+    findings += write_akn(out_dir)
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, validation.coverage)
     summary = Summary(

@@ -21,7 +21,7 @@ EXTRACT_CODE := $(filter-out $(ASSEMBLE_CODE) pipeline/cli.py pipeline/executors
 	pipeline/normalize/*.py pipeline/extract/*.py pipeline/data/*))
 
 .DELETE_ON_ERROR:
-.PHONY: all test lint clean evaluate FORCE bench
+.PHONY: all test lint clean evaluate FORCE bench unseen
 
 all: build/assembled.stamp
 
@@ -58,6 +58,11 @@ build/assembled.stamp: $(EXTRACTS) build/manifest $(ASSEMBLE_CODE) \
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# The unseen documents of tests/unseen/documents, rendered as text and as PDF,
+# built and scored against their expected facts: build/unseen/results.json.
+unseen: $(INSTALLED)
+	$(PY) -m tests.unseen
 
 # Topic suggestions, leave-one-out against the thematic index, beside a baseline.
 evaluate: build/assembled.stamp

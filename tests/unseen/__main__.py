@@ -72,6 +72,19 @@ def main(argv: list[str] | None = None) -> int:
     cells = "".join(f"  {h:>5}/{n:<5} {h / n if n else 1:6.1%}" for h, n in totals.values())
     print(f"{'total':<{width}}{cells}")
 
+    per_table: dict[str, dict[str, list[int]]] = {}
+    for r in renditions:
+        for res in scored[r]:
+            for table, (held, total) in res.by_table().items():
+                cell = per_table.setdefault(table, {x: [0, 0] for x in renditions})[r]
+                cell[0] += held
+                cell[1] += total
+    twidth = max(len(t) for t in per_table) if per_table else 5
+    print(f"\n{'table':<{twidth}}{head}")
+    for table, cells_of in per_table.items():
+        cells = "".join(f"  {h:>5}/{n:<5} {h / n if n else 1:6.1%}" for h, n in cells_of.values())
+        print(f"{table:<{twidth}}{cells}")
+
     if args.verbose:
         for r in renditions:
             for res in scored[r]:

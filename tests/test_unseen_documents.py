@@ -21,9 +21,11 @@ from tests.unseen.render import (
     PdfRendition,
     Source,
     TextRendition,
+    barcode,
     can_break,
     columns,
     double_spaced,
+    english_date,
     load_source,
     printed,
     render_pdf,
@@ -212,3 +214,35 @@ def test_pdf_text_layer_holds_every_source_line(slug: str, pdf_folder: Path) -> 
 def test_both_spacings_occur_in_the_corpus() -> None:
     if len(SLUGS) >= 4:
         assert {double_spaced(s) for s in SLUGS} == {True, False}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_text_page_furniture(slug: str) -> None:
+    src, rendition = _source(slug), _text(slug)
+    head = src.header
+    lines = [t for t in rendition.text.split("\n") if t.strip()]
+    job = head.job
+    assert sum(t.startswith(f"{job} (C)") for t in lines) == 1  # page 1
+    assert lines.count(barcode(job)) == 1
+    for page in range(2, rendition.pages + 1):
+        assert (f"{page} {job}" if page % 2 == 0 else f"{job} {page}") in lines
+    if head.header_symbol and head.symbol:
+        assert lines.count(head.symbol) >= rendition.pages - 1
+    if head.masthead:
+        assert (
+            lines[:4]
+            == ["联 合 国", head.symbol, "Distr.: General", english_date(head.distributed)][
+                : 4 if head.distributed else 3
+            ]
+        )
+
+
+def test_renditions_are_deterministic(tmp_path: Path) -> None:
+    for slug in SLUGS[:2]:
+        assert (
+            render_text(_source(slug)).text
+            == render_text(load_source(DOCUMENTS / slug / "source.txt")).text
+        )
+        render_pdf(_source(slug), tmp_path / "a.pdf")
+        render_pdf(_source(slug), tmp_path / "b.pdf")
+        assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -296,9 +296,7 @@ def _meeting_numbers(text: str, body: Body | None) -> list[int]:
             continue
         if body is not None and not conference and _CONFERENCE_BEFORE.search(before):
             continue
-        if match["unit"] == "次" and (
-            _SITTING_BEFORE.search(before) or _ARABIC.match(match["n"])
-        ):
+        if match["unit"] == "次" and (_SITTING_BEFORE.search(before) or _ARABIC.match(match["n"])):
             continue
         if number := chinese_to_int(match["n"]):
             numbers.append(number)

@@ -83,6 +83,7 @@ class RecommendationRow:
     line_start: int
     line_end: int
     page: int | None
+    label: str | None = None
 
 
 @dataclass(slots=True)

@@ -213,6 +213,13 @@ TABLES: dict[str, Table] = {
                 _c("topic_title", _STR, "Title of the topic heading as printed"),
                 _c("text", _STR, "Text of the recommendation"),
                 _c("paragraph_number", _INT, "Paragraph number, when printed as a paragraph"),
+                _c(
+                    "label",
+                    _STR,
+                    "Letter of a recommendation printed as a lettered item under a lead-in"
+                    " paragraph ((a) → a), else null",
+                    pattern=r"^[a-z]{1,2}$",
+                ),
                 _SEQ,
                 *_PROVENANCE,
             ),

@@ -82,8 +82,9 @@ def test_wg7_provisional_agenda(context_of):
 
 def test_wg7_documents_per_item(context_of):
     documents = {row.item: row.documents for row in extract_agenda_items(context_of(AGENDA_WG7))}
-    # The 文件 block's symbol first, then the one the annotation text cites.
-    assert documents["2"] == ["CTOC/COP/WG.7/2017/2", "CTOC/COP/WG.8/2016/2"]
+    # The 文件 block's symbol only: the report the annotation cites in its prose
+    # (CTOC/COP/WG.8/2016/2) is a citation, not a document of the item.
+    assert documents["2"] == ["CTOC/COP/WG.7/2017/2"]
     assert documents["3"] == ["CTOC/COP/WG.7/2017/3"]
     assert documents["4"] == ["CTOC/COP/WG.7/2017/4"]
     for item in ("1", "1.a", "1.b", "5", "6"):
@@ -146,13 +147,9 @@ def test_wg4_provisional_agenda(context_of):
     }
     documents = {row.item: row.documents for row in rows}
     assert documents["2"] == ["CTOC/COP/WG.4/2018/2"]
-    # The CRP is listed under 文件 (its symbol wrapped after a slash); the
-    # annotation also cites the 2016 report and the previous questionnaire draft.
-    assert documents["3"] == [
-        "CTOC/COP/WG.4/2018/CRP.1",
-        "CTOC/COP/WG.8/2016/2",
-        "CTOC/COP/WG.4/2017/3",
-    ]
+    # The CRP is listed under 文件 (its symbol wrapped after a slash); the 2016
+    # report and the previous questionnaire draft are only cited in the prose.
+    assert documents["3"] == ["CTOC/COP/WG.4/2018/CRP.1"]
     assert documents["1"] == documents["4"] == documents["5"] == []
 
 
@@ -363,13 +360,10 @@ def test_synthetic_agenda_items(context_from_text):
         ("provisional", "4", "通过报告"),
     ]
     documents = {row.item: row.documents for row in rows}
-    assert documents["1.b"] == ["CTOC/COP/WG.6/2029/1"]
-    assert documents["2"] == [
-        "CTOC/COP/WG.6/2029/2",
-        "CTOC/COP/WG.6/2029/CRP.1",
-        "CTOC/COP/WG.6/2028/4",
-    ]
-    assert documents["1"] == documents["3"] == []
+    # Only symbols under an item's own 文件 heading: 1.b and item 2's prose cite
+    # documents without listing them.
+    assert documents["2"] == ["CTOC/COP/WG.6/2029/2", "CTOC/COP/WG.6/2029/CRP.1"]
+    assert documents["1"] == documents["1.b"] == documents["3"] == []
 
 
 def test_synthetic_agenda_findings(context_from_text):
@@ -547,3 +541,121 @@ def test_list_end_and_nested_items_are_reported(context_from_text):
         ("provisional_next_session", "3", "通过报告"),
     ]
     assert checks(ctx) == ["agenda_nested_item", "agenda_unfinished_title"]
+
+
+# --- sub-items with 文件 headings of their own; other introductions ------------------
+
+SUB_ITEM_DOCUMENTS_AGENDA = """\
+技术援助问题工作组
+
+2031年6月13日和14日，维也纳
+
+临时议程说明
+
+一. 临时议程
+
+1. 组织事项：
+
+(a) 会议开幕；
+
+(b) 通过议程和工作安排。
+
+2. 为预防和打击环境犯罪提供技术援助：
+
+(a) 野生动植物犯罪；
+
+(b) 非法贩运废物。
+
+3. 通过报告。
+
+二. 说明
+
+ 1. 组织事项
+
+ (a) 会议开幕
+
+工作组第十六次会议将于2031年6月13日开幕。
+
+ (b) 通过议程和工作安排
+
+  文件
+
+临时议程说明（CTOC/COP/WG.2/2031/1）
+
+ 2. 为预防和打击环境犯罪提供技术援助
+
+缔约方会议在第12/6号决议中请秘书处提供技术援助（另见CTOC/COP/2030/10）。
+
+ (a) 野生动植物犯罪
+
+工作组不妨审议良好做法。
+
+  文件
+
+秘书处的背景文件（CTOC/COP/WG.2/2031/2）
+
+ (b) 非法贩运废物
+
+工作组不妨讨论机构间合作（见CTOC/COP/WG.2/2030/4）。
+
+  文件
+
+秘书处的背景文件（CTOC/COP/WG.2/2031/2）
+
+会议室文件（CTOC/COP/WG.2/2031/CRP.1）
+
+ 3. 通过报告
+
+工作组将通过一份会议报告。
+"""
+
+
+def test_each_sub_item_has_the_documents_of_its_own_heading(context_from_text):
+    ctx = context_from_text(SUB_ITEM_DOCUMENTS_AGENDA, "CTOC_COP_WG.2_2031_1.zh.txt")
+    rows = extract_agenda_items(ctx)
+    assert [(row.item, row.title, row.documents) for row in rows] == [
+        ("1", "组织事项", []),
+        ("1.a", "会议开幕", []),
+        ("1.b", "通过议程和工作安排", ["CTOC/COP/WG.2/2031/1"]),
+        # The resolution's report is only cited in the item's prose.
+        ("2", "为预防和打击环境犯罪提供技术援助", []),
+        ("2.a", "野生动植物犯罪", ["CTOC/COP/WG.2/2031/2"]),
+        # (b) follows the 文件 block of (a): a heading of its own, not a listed document.
+        ("2.b", "非法贩运废物", ["CTOC/COP/WG.2/2031/2", "CTOC/COP/WG.2/2031/CRP.1"]),
+        ("3", "通过报告", []),
+    ]
+    assert {row.agenda for row in rows} == {"provisional"}
+    assert [f.check for f in ctx.findings if f.check.startswith("agenda")] == []
+
+
+ADOPTED_BY_OTHER_WORDINGS = """\
+2031年10月12日至16日在维也纳举行的联合国打击跨国有组织犯罪公约缔约方会议第十六届会议的报告
+
+一. 会议安排
+
+1.缔约方会议在2031年10月12日第1次会议上通过了 CTOC/COP/2031/1 号文件所载的下列议程：
+
+1.会议开幕。
+
+2.通过议程。
+
+3.通过报告。
+
+2.工作组在第1次会议上以协商一致方式通过了经扩大主席团核可的以下议程：
+
+1.组织事项。
+
+2.其他事项。
+"""
+
+
+def test_adopted_agenda_introduced_by_other_wordings(context_from_text):
+    ctx = context_from_text(
+        ADOPTED_BY_OTHER_WORDINGS, "CTOC_COP_2031_10.zh.txt", kind="meeting_report"
+    )
+    rows = extract_agenda_items(ctx)
+    assert [(row.agenda, row.item, row.title) for row in rows] == [
+        ("adopted", "1", "会议开幕"),
+        ("adopted", "2", "通过议程"),
+        ("adopted", "3", "通过报告"),
+    ]

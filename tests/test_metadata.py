@@ -92,3 +92,110 @@ def test_file_names_carry_symbol_and_language() -> None:
         "zh",
     )
     assert symbol_from_file_name(Path("CTOC_COP_2012_15.txt")) == ("CTOC/COP/2012/15", None)
+
+
+def _meta(context_from_text, text: str, name: str, **catalog: str):
+    return context_from_text(text, name, **catalog).meta
+
+
+WG_REPORT_WITH_SITTINGS = """\
+2033年6月6日和7日在维也纳以混合形式举行的枪支问题工作组会议报告
+
+一. 建议
+
+1. 工作组建议缔约方会议在其第十七届会议上审议本报告。
+
+二. 会议概要
+
+2. 工作组在 2033 年 6 月 6 日第 1 和第 2 次会议上审议了临时议程项目 4。
+
+3. 工作组第 3 次会议由副主席主持。
+"""
+
+
+def test_sittings_and_conference_sessions_are_not_the_meeting_number(context_from_text):
+    meta = _meta(context_from_text, WG_REPORT_WITH_SITTINGS, "CTOC_COP_WG.6_2033_3.zh.txt")
+    assert (meta.kind, meta.body, meta.meeting_number) == ("meeting_report", "WG.6", None)
+    assert (meta.date_start, meta.date_end, meta.venue) == (
+        date(2033, 6, 6),
+        date(2033, 6, 7),
+        "维也纳",
+    )
+
+
+AGENDA_WITH_DISTRIBUTION_DATE = """\
+2033年3月28日
+
+联合国打击跨国有组织犯罪公约缔约方会议
+
+技术援助问题工作组
+
+2033年6月13日和14日，维也纳
+
+临时议程及说明
+
+1. 为便于工作组第十五次会议的审议，秘书处编写了本说明。工作组第一次会议于 2006 年举行。
+
+2. 工作组将在临时议程项目 4 下审议其他事项。
+"""
+
+
+def test_agenda_title_variant_meeting_served_and_meeting_dates(context_from_text):
+    meta = _meta(context_from_text, AGENDA_WITH_DISTRIBUTION_DATE, "CTOC_COP_WG.2_2033_1.zh.txt")
+    # 临时议程及说明 names the same kind as 临时议程说明; the lone date above the
+    # body's name is the distribution date, not the meeting's.
+    assert (meta.kind, meta.title, meta.meeting_number) == (
+        "provisional_agenda",
+        "临时议程及说明",
+        15,
+    )
+    assert (meta.date_start, meta.date_end, meta.venue) == (
+        date(2033, 6, 13),
+        date(2033, 6, 14),
+        "维也纳",
+    )
+
+
+COP_REPORT_WITHOUT_TITLE_PAGE = """\
+一. 缔约方会议通过的决议和决定
+
+1. 缔约方会议第十七届会议于2034年10月12日至16日在维也纳举行。
+
+二. 会议安排
+
+2. 缔约方会议在 2034 年 10 月 12 日第 1 和第 2 次会议上审议了议程项目 3。
+
+三. 出席情况
+
+3. 以下缔约国出席了会议：奥地利、智利。
+"""
+
+
+def test_a_report_without_title_page_is_known_by_its_chapters(context_from_text):
+    meta = _meta(context_from_text, COP_REPORT_WITHOUT_TITLE_PAGE, "CTOC_COP_2034_10.zh.txt")
+    assert (meta.kind, meta.body, meta.meeting_number) == ("meeting_report", "COP", 17)
+    assert (meta.date_start, meta.venue) == (date(2034, 10, 12), "维也纳")
+    # The catalog may still say otherwise.
+    other = _meta(
+        context_from_text, COP_REPORT_WITHOUT_TITLE_PAGE, "CTOC_COP_2034_10.zh.txt", kind="note"
+    )
+    assert other.kind == "note"
+
+
+EARLY_GROUP_REPORT = """\
+2010 年 10 月 19 日在维也纳举行的技术援助问题政府专家工作组会议报告
+
+一. 建议
+
+1. 工作组请秘书处向缔约方会议第五届会议提交本报告。
+"""
+
+
+def test_a_working_group_report_with_a_conference_symbol(context_from_text):
+    meta = _meta(context_from_text, EARLY_GROUP_REPORT, "CTOC_COP_2010_4.zh.txt")
+    assert (meta.doc_id, meta.kind, meta.body, meta.meeting_number) == (
+        "CTOC/COP/2010/4",
+        "meeting_report",
+        "WG.2",
+        None,
+    )

@@ -214,9 +214,10 @@ def test_paragraph_form(context_from_text) -> None:
     ]
     assert rows[0].group_title == "关于中央主管机关的建议"
     assert rows[2].group_title == "一般性建议"
+    # Sub-items are part of the text, labels kept, joined with nothing between them.
     assert rows[1].text == (
-        "缔约国应：\n(a) 指定负责引渡事项的联络人；\n(b) 公布其中央主管机关的联系方式；"
-        "\n(c) 定期更新在线名录中的信息。"
+        "缔约国应：(a) 指定负责引渡事项的联络人；(b) 公布其中央主管机关的联系方式；"
+        "(c) 定期更新在线名录中的信息。"
     )
     assert (rows[1].line_start, rows[1].line_end) == (12, 15)
     assert rows[2].text == "秘书处应继续开发用于拟订司法协助请求的工具。"
@@ -280,7 +281,7 @@ def test_labelled_form_other_body_and_year(context_from_text) -> None:
         "并确保有关机制得到充分资源"
     )
     assert (rows[1].line_start, rows[1].line_end) == (12, 19)
-    assert rows[2].text == "缔约国应：\n(a) 收集按性别和年龄分列的数据；\n(b) 与民间社会合作。"
+    assert rows[2].text == "缔约国应：(a) 收集按性别和年龄分列的数据；(b) 与民间社会合作。"
     assert rows[4].text == "秘书处应继续编写关于贩运人口问题的专题文件。"
     checks = [(f.check, f.line, f.message) for f in ctx.findings]
     assert (
@@ -326,3 +327,110 @@ def test_recommendation_titles() -> None:
 def test_titles_ending_in_de_jianyi_are_recommendation_titles(prefix: str) -> None:
     assert is_recommendations_title(f"{prefix}的建议")
     assert not is_recommendations_title(f"{prefix}的建议执行情况")
+
+
+# Recommendations printed as lettered items under a lead-in paragraph.
+LETTERED_FORM = """CTOC/COP/WG.3/2032/5
+
+2032年5月27日至29日在维也纳举行的国际合作问题工作组会议报告
+
+一.导言
+
+1.国际合作问题工作组第十三次会议于2032年5月27日至29日在维也纳举行。
+
+二.建议
+
+2.工作组通过了下述建议：
+
+(a)缔约国应审查本国关于获取电子证据的立法；
+
+(b)缔约国应考虑指定一个全天候联络点：
+
+㈠负责处理紧急请求；
+
+㈡并通报秘书处；
+
+(c)秘书处应继续组织区域讲习班。
+
+三.会议概要
+
+3.工作组审议了议程项目2。
+"""
+
+
+def test_lettered_items_under_a_lead_in_are_recommendations(context_from_text) -> None:
+    ctx = context_from_text(LETTERED_FORM, "CTOC_COP_WG.3_2032_5.zh.txt")
+    rows = extract_recommendations(ctx)
+    assert [(r.rec_id, r.number, r.label, r.paragraph_number, r.group, r.text) for r in rows] == [
+        ("CTOC/COP/WG.3/2032/5#1", 1, "a", None, None, "缔约国应审查本国关于获取电子证据的立法；"),
+        (
+            "CTOC/COP/WG.3/2032/5#2",
+            2,
+            "b",
+            None,
+            None,
+            "缔约国应考虑指定一个全天候联络点：㈠ 负责处理紧急请求；㈡ 并通报秘书处；",
+        ),
+        ("CTOC/COP/WG.3/2032/5#3", 3, "c", None, None, "秘书处应继续组织区域讲习班。"),
+    ]
+
+
+# 建议 N printed compactly on a page whose footnote 1 could be taken for its number.
+COMPACT_LABELS = """CTOC/COP/WG.6/2032/5
+
+2032年5月10日至12日在维也纳举行的枪支问题工作组会议报告
+
+一. 建议
+
+1. 工作组通过了以下建议。
+
+A. 关于特定议题的建议
+
+建议1
+
+鼓励缔约国建立枪支问题协调机构1。
+
+建议2
+
+缔约国应保存枪支记录。
+
+__________________
+
+1 见 CTOC/COP/WG.6/2031/2。
+
+二. 会议概要
+
+2. 工作组审议了议程项目2。
+"""
+
+
+def test_compact_label_is_the_recommendation_number(context_from_text) -> None:
+    ctx = context_from_text(COMPACT_LABELS, "CTOC_COP_WG.6_2032_5.zh.txt")
+    rows = extract_recommendations(ctx)
+    assert [(r.number, r.group, r.text) for r in rows] == [
+        (1, "A", "鼓励缔约国建立枪支问题协调机构。"),
+        (2, "A", "缔约国应保存枪支记录。"),
+    ]
+    assert [f.check for f in ctx.findings] == []
+
+
+EMPTY_CHAPTER = """CTOC/COP/WG.2/2032/4
+
+2032年10月19日在维也纳举行的技术援助问题工作组会议报告
+
+一. 建议
+
+工作组未能就建议达成一致意见。
+
+二. 会议概要
+
+1. 工作组审议了议程项目2。
+"""
+
+
+def test_a_recommendations_chapter_without_recommendations_is_a_warning(context_from_text):
+    ctx = context_from_text(EMPTY_CHAPTER, "CTOC_COP_WG.2_2032_4.zh.txt")
+    assert extract_recommendations(ctx) == []
+    assert [(f.check, f.severity, f.line) for f in ctx.findings] == [
+        ("recommendations_not_found", "warning", 5)
+    ]

@@ -24,6 +24,7 @@ from pipeline.models import (
     SourceDocument,
     SourceLine,
 )
+from pipeline.vocab import read_lines
 
 # --- page furniture ------------------------------------------------------------
 
@@ -84,6 +85,13 @@ _TERMINAL = re.compile(r"[。．.!！?？]\s*[”’」』）)]?\s*$")
 # closing mark, before a Han character, a mark, or the end of the line.
 _MARKER = regex.compile(
     r"(?<=[\p{Han}》」』”’）)，。；：、])(?P<num>\d{1,3})(?=[\p{Han}《「『“‘（(，。；：、]|\s*$)"
+)
+# A line that is only a label word and a number (建议3, printed compactly) is a
+# recommendation's label: its number is never a footnote marker.
+_LABEL_LINE = re.compile(
+    r"^\s*(?:"
+    + "|".join(map(re.escape, read_lines("recommendations_labels.txt")))
+    + r")\s*\d{1,3}\s*$"
 )
 # Numbers that measure something are never markers: 第 32 条, 20 次, 108 个.
 _NOT_MARKER_BEFORE = set("第至和及与或、-–—/.")
@@ -407,6 +415,8 @@ def _footnotes_for_line(line: CleanLine, footnotes: list[Footnote]) -> set[int]:
 
 def _strip_markers(line: CleanLine, allowed: set[int], previous_char: str, used: set[int]) -> str:
     text = line.text
+    if _LABEL_LINE.match(text):
+        return text
     pieces: list[str] = []
     position = 0
     for match in _MARKER.finditer(text):

@@ -309,7 +309,10 @@ def _provisional_list(ctx: DocContext, warn: Warn) -> tuple[list[_Item], int]:
     """The list under the ``临时议程`` heading of an annotated agenda, and where it ends."""
     phrases = load_phrases()
     for index, block in enumerate(ctx.blocks):
-        if block.kind == "heading" and _is_phrase(block.text, phrases.provisional_heading):
+        # The heading may be numbered as a chapter of its own (一. 临时议程).
+        if block.kind in ("heading", "chapter", "section") and _is_phrase(
+            block.text, phrases.provisional_heading
+        ):
             items, end = _read_list(ctx, index + 1, warn)
             if items:
                 return items, end
@@ -329,8 +332,9 @@ class _Annotation:
 
     @property
     def documents(self) -> list[str]:
-        """Symbols of the 文件 block first, then other symbols of the annotation."""
-        return list(dict.fromkeys([*self.listed, *self.cited]))
+        """Symbols under the item's own 文件 heading, each once, in printed order;
+        symbols only cited in the annotation's prose stay in ``citations``."""
+        return list(dict.fromkeys(self.listed))
 
 
 def _block_lines(ctx: DocContext, block: Block) -> list[CleanLine]:
@@ -378,17 +382,23 @@ def _annotation_heading(
     letter = _letter_of(block)
     if number is not None:
         key = str(number)
-    elif letter is not None and current is not None and not in_documents:
+    elif letter is not None and current is not None:
+        # Under a 文件 heading a lettered block is a sub-item's heading only when
+        # it reads like that sub-item's title (checked below).
         key = f"{current.partition('.')[0]}.{letter}"
     else:
         return None
     expected = items[key].title if key in items else None
     if _title_like(block.text):
-        in_sequence = key in _next_keys(current)
         alike = expected is not None and _similarity(block.text, expected) >= _SAME_ITEM
-        if in_documents and not alike:
+        if expected is not None:
+            # An item of the list: its annotation heading reads like its title
+            # (a numbered paragraph or document entry of the same number does not).
+            return (key, clean_title(block.text), "") if alike else None
+        if in_documents:
             return None  # a numbered list of documents, not a heading
-        return (key, clean_title(block.text), "") if in_sequence or alike else None
+        in_sequence = key in _next_keys(current)
+        return (key, clean_title(block.text), "") if in_sequence else None
     if expected is None:
         return None
     title, rest = _split_heading(ctx, block, expected)

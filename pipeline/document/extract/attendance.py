@@ -77,6 +77,11 @@ __all__ = [
 _SKIPPED_KINDS = frozenset({"table_row"})
 # Blocks that end the scope of a numbered paragraph.
 _SCOPE_KINDS = frozenset({"chapter", "section", "subheading"})
+# Roles of the bureau: each officer is one row however often the text names them.
+_OFFICER_ROLES = frozenset({"chair", "vice_chair", "rapporteur", "acting_chair", "co_chair"})
+# A chair given in prose: 会议由 Thomas Burrows（美利坚合众国）主持.
+_PRESIDED_BY = re.compile(r"由\s*(?=[A-Za-z\u00c0-\u024f])")
+_PRESIDED = re.compile(r"\s*主持")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
@@ -720,6 +725,10 @@ class _Extractor:
         return self.names.resolver.resolve(name) is not None
 
     def _roles(self, sentence: str, block: Block, paragraph: int | None) -> None:
+        for match in _PRESIDED_BY.finditer(sentence):
+            persons, end = _persons(sentence, match.end(), True, self._is_state)
+            if persons and _PRESIDED.match(sentence, end):
+                self._add_persons(block, paragraph, persons, "chair")
         for match in self.pats.role.finditer(sentence):
             role = self.vocab.roles[match.group()]
             position = match.end()
@@ -757,9 +766,26 @@ class _Extractor:
 
     # -- bureau lines ----------------------------------------------------------------
 
-    def bureau_role(self, block: Block) -> str | None:
+    def bureau_row(self, block: Block, paragraph: int | None, carried: str | None) -> str | None:
+        """A bureau list printed with tab stops: ``主席：<TAB>Name（State）``, then
+        rows whose first cell is empty for further officers of the same role.
+        Returns the role the next row may continue, else None."""
+        cells = [cell.strip() for cell in block.text.split("\t")]
+        if len(cells) < 2:
+            return None
+        if not cells[0]:
+            text = "".join(cells[1:])
+            continued = carried and self.continuation(block, paragraph, carried, text)
+            return carried if continued else None
+        text = "".join(cells)
+        role = self.bureau_role(block, text)
+        if role is not None:
+            self._roles(fold_width(text), block, paragraph)
+        return role
+
+    def bureau_role(self, block: Block, printed: str | None = None) -> str | None:
         """The role a ``<role word>: Name（State）…`` line gives, else None."""
-        text = fold_width(block.text).strip()
+        text = fold_width(block.text if printed is None else printed).strip()
         match = self.pats.role.match(text)
         if match is None:
             return None
@@ -769,9 +795,11 @@ class _Extractor:
         persons, end = _persons(text, match.end() + colon.end(), False, self._is_state)
         return self.vocab.roles[match.group()] if persons and end == len(text) else None
 
-    def continuation(self, block: Block, paragraph: int | None, role: str) -> bool:
+    def continuation(
+        self, block: Block, paragraph: int | None, role: str, printed: str | None = None
+    ) -> bool:
         """Read a ``Name（State）`` line that continues the role of the line above."""
-        text = fold_width(block.text).strip()
+        text = fold_width(block.text if printed is None else printed).strip()
         if self.pats.role.search(text):
             return False
         persons, end = _persons(text, 0, False, self._is_state)
@@ -790,8 +818,16 @@ class _Extractor:
             if mention.stated and mention.category and mention.entity.entity_type != "person":
                 stated.setdefault(_registry_key(mention.entity), mention.category)
         rows: list[ParticipantRow] = []
+        officers: set[tuple[str, str]] = set()
         for mention in self.mentions:
             entity = mention.entity
+            if mention.role in _OFFICER_ROLES and mention.person:
+                # An officer named again in prose (reporting on credentials,
+                # presiding over a sitting) is the same officer, listed once.
+                key = (name_key(mention.person), _registry_key(entity))
+                if key in officers:
+                    continue
+                officers.add(key)
             category = mention.category
             if category is None and entity.entity_type != "person":
                 category = stated.get(_registry_key(entity)) or entity.category
@@ -915,10 +951,10 @@ def extract_participants(ctx: DocContext) -> list[ParticipantRow]:
     paragraphs = _paragraphs(ctx.blocks)
     carried: str | None = None
     for block in ctx.blocks:
-        if block.kind in _SKIPPED_KINDS:
-            carried = None
-            continue
         paragraph = block.number if block.number is not None else paragraphs[block.seq]
+        if block.kind in _SKIPPED_KINDS:
+            carried = extractor.bureau_row(block, paragraph, carried)
+            continue
         if carried and extractor.continuation(block, paragraph, carried):
             continue
         extractor.block(block, paragraph)

@@ -6,7 +6,13 @@
   chapter whose title is a recommendations title (``二. 建议``,
   ``工作组通过的建议``), with their sub-paragraphs (a), (b) … as part of the text.
 
-In both forms ``group`` is the letter of the enclosing lettered section
+* Lettered items under a lead-in paragraph (``工作组通过了下述建议：`` then
+  ``(a) …``, ``(b) …``): each lettered item is a recommendation, numbered in
+  the letters' order, its letter kept in ``label``.
+
+A chapter titled as recommendations that yields none is a ``warning``.
+
+In every form ``group`` is the letter of the enclosing lettered section
 (``A. 关于特定议题的建议``), ``group_title`` its title and ``topic_title`` the
 title of the enclosing numbered (or unnumbered) topic heading inside it.
 
@@ -85,6 +91,7 @@ class _Draft:
     topic: Block | None
     paragraph_number: int | None = None
     label: str = ""
+    letter: str | None = None
 
 
 @dataclass(slots=True)
@@ -122,6 +129,8 @@ def extract_recommendations(ctx: DocContext) -> list[RecommendationRow]:
     else:
         drafts = _paragraph_form(scan)
         _check_paragraph_numbers(ctx, drafts)
+    if not drafts:
+        _warn_empty_chapters(ctx)
     rows = []
     for draft in drafts:
         text = _join_pieces(draft)
@@ -154,6 +163,7 @@ def _row(ctx: DocContext, draft: _Draft, text: str) -> RecommendationRow:
         topic_title=draft.topic.text if draft.topic else None,
         text=text,
         paragraph_number=draft.paragraph_number,
+        label=draft.letter,
         seq=draft.anchor.seq,
         line_start=draft.anchor.line_start,
         line_end=max(draft.anchor.line_end, last.line_end),
@@ -364,8 +374,67 @@ def _paragraph_form(scan: _Scan) -> list[_Draft]:
                         label=block.label or "",
                     )
                 )
+            elif _lettered(pieces):
+                drafts.extend(_lettered_drafts(pieces, headings, len(drafts)))
             index = max(after, index + 1)
+    if not drafts:
+        drafts = _lettered_anywhere(scan)
     return drafts
+
+
+def _lettered(pieces: list[Block]) -> bool:
+    """The blocks after a lead-in are lettered items: (a), (b) …"""
+    return bool(pieces) and pieces[0].kind == "subitem" and pieces[0].label_value == "a"
+
+
+def _lettered_drafts(pieces: list[Block], headings: _Headings, before: int) -> list[_Draft]:
+    """One recommendation per lettered item; what follows an item up to the next
+    (its ㈠ ㈡ sub-items, a wrapped tail) is part of its text."""
+    drafts: list[_Draft] = []
+    for piece in pieces:
+        if piece.kind == "subitem" and piece.label_value:
+            drafts.append(
+                _Draft(
+                    number=before + len(drafts) + 1,
+                    anchor=piece,
+                    pieces=[],
+                    group=headings.section,
+                    topic=headings.topic,
+                    label=piece.label or "",
+                    letter=piece.label_value,
+                )
+            )
+        elif drafts:
+            drafts[-1].pieces.append(piece)
+    return drafts
+
+
+def _lettered_anywhere(scan: _Scan) -> list[_Draft]:
+    """Lettered items under a lead-in paragraph outside a recommendations chapter
+    (a report whose recommendations close its discussion of an item)."""
+    blocks = scan.ctx.blocks
+    headings = _Headings()
+    drafts: list[_Draft] = []
+    for index, block in enumerate(blocks):
+        headings.see(block)
+        if block.kind not in ("paragraph", "body") or not _is_lead_in(block):
+            continue
+        pieces, _ = _text_after(scan, index + 1, stop_at_paragraph=True)
+        if _lettered(pieces):
+            drafts.extend(_lettered_drafts(pieces, headings, len(drafts)))
+    return drafts
+
+
+def _warn_empty_chapters(ctx: DocContext) -> None:
+    for block in ctx.blocks:
+        if block.kind == "chapter" and is_recommendations_title(block.text):
+            ctx.warn(
+                "recommendations_not_found",
+                f"chapter {block.label or ''} {block.text} holds no recommendation in a form"
+                " the pipeline reads (建议 N labels, numbered paragraphs, lettered items"
+                " under a lead-in)",
+                block,
+            )
 
 
 def _until_kind(pieces: list[Block], kind: str) -> list[Block]:
@@ -407,18 +476,12 @@ def _check_paragraph_numbers(ctx: DocContext, drafts: list[_Draft]) -> None:
 
 
 def _join_pieces(draft: _Draft) -> str:
-    """The recommendation's text: wrapped sentences joined, separate paragraphs
-    and listed sub-paragraphs on lines of their own (``(a) …``)."""
-    text = draft.anchor.text if draft.anchor.kind != "label" else ""
+    """The recommendation's text: its blocks joined with nothing between them,
+    listed sub-paragraphs with their labels (``…时：(a) 以…；(b) 与…``)."""
+    parts = [] if draft.anchor.kind == "label" else [draft.anchor.text]
     for piece in draft.pieces:
         part = piece.text.strip()
         if piece.kind in _LISTED_KINDS and piece.label:
             part = f"{piece.label} {part}".strip()
-            text = f"{text}\n{part}" if text else part
-        elif not text:
-            text = part
-        elif _FINISHED.search(text):
-            text = f"{text}\n{part}"
-        else:
-            text = join_texts([text, part])
-    return text.strip()
+        parts.append(part)
+    return join_texts(parts).strip()

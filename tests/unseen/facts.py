@@ -313,8 +313,24 @@ def actual_rows(expected: dict[str, Any], tables: dict[str, list[Row]], name: st
     table, keys, ordered = TABLES[name]
     want = expected.get(name, [])
     fields = list(dict.fromkeys(k for r in want for k in r)) or list(keys)
-    got = [{k: r.get(k) for k in fields} for r in rows[table]]
+    source = slots(rows[table]) if name == "schedule" else rows[table]
+    got = [{k: r.get(k) for k in fields} for r in source]
     return got if ordered else _in_expected_order(want, got, keys)
+
+
+SLOT = ("date", "time_start", "time_end")
+
+
+def slots(rows: list[Row]) -> list[Row]:
+    """Schedule rows taken together by slot: consecutive rows of one date and time
+    are one slot, their items in printed order (FORMAT.md, schedule)."""
+    out: list[Row] = []
+    for row in rows:
+        if out and all(out[-1].get(k) == row.get(k) for k in SLOT):
+            out[-1]["items"] = [*out[-1]["items"], *(row.get("items") or [])]
+        else:
+            out.append({**row, "items": list(row.get("items") or [])})
+    return out
 
 
 def _in_expected_order(want: list[Row], got: list[Row], keys: tuple[str, ...]) -> list[Row]:

@@ -33,6 +33,20 @@ EPILOG_SEARCH = """examples:
   python -m pipeline search 司法协助 --table all --limit 5   # paragraphs and resolutions too
   python -m pipeline search 引渡 --json                     # for services
 """
+SEARCH_TABLES = ("recommendations", "paragraphs", "resolution_paragraphs", "index_entries")
+EPILOG_SEARCH += """
+what a term is:
+  A UN symbol (CTOC/COP/WG.8/2016/2, A/RES/55/25), a resolution or decision
+  number (第 8/2 号决议, 决议 8/2 and 8/2 are all the term 8/2), a paragraph
+  reference (一.21) and a date (2016年10月17日) are each one term, matched
+  exactly; a query naming a symbol also lists the documents that cite it.
+  Other text is cut into words by jieba with a dictionary built from the corpus
+  (index topics, agenda titles, instrument names, body names) and
+  pipeline/data/search_terms.txt. A word counts only where it stands as a word:
+  联合调查 does not find rows where it is only part of 联合调查小组.
+
+exit status: 0 hits found, 1 no match, 2 usage error.
+"""
 EPILOG_EXTRACT = """examples:
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt          # summary on stdout
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --output build/extract/x.json
@@ -131,11 +145,10 @@ def _parser() -> argparse.ArgumentParser:
         "search",
         help="rank rows of processed/ for a query (BM25 over segmented terms)",
         description=(
-            "Segment QUERY as the corpus was segmented (jieba with the corpus dictionary;"
-            " traditional characters and full-width forms are normalized), rank the rows"
-            " of processed/terms.parquet with BM25 and print each hit with its reference"
-            " and the matching terms marked 【thus】. A term counts only where it stands as"
-            " a word, not inside a longer one."
+            "Cut QUERY into terms as the corpus was cut, rank the rows of"
+            " processed/terms.parquet with BM25 and print each hit with its reference"
+            " and the matching terms marked 【thus】. Traditional characters, full-width"
+            " forms and upper case are normalized first."
         ),
         epilog=EPILOG_SEARCH,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -143,11 +156,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", help="words to look for, e.g. 联合调查小组")
     search.add_argument(
         "--table",
-        choices=("recommendations", "paragraphs", "resolution_paragraphs", "all"),
+        choices=(*SEARCH_TABLES, "all"),
         default="recommendations",
-        help="which rows to rank (default recommendations; all: every indexed table)",
+        help=(
+            "which rows to rank (default recommendations, found by their text and by the"
+            " thematic-index topics that file them; index_entries: the topics themselves;"
+            " all: every indexed table)"
+        ),
     )
-    search.add_argument("--limit", type=int, default=10, help="at most N hits (default 10)")
+    search.add_argument(
+        "--limit", type=_positive_int, default=10, help="at most N hits, N ≥ 1 (default 10)"
+    )
     search.add_argument("--json", action="store_true", help="hits as one JSON document")
     search.add_argument(
         "--processed", type=Path, default=Path("processed"), help="folder of the tables"
@@ -173,6 +192,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--debug", action="store_true", help="show tracebacks")
     evaluate.set_defaults(func=_evaluate)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
@@ -313,20 +343,26 @@ def _print_summary(summary: Summary, out: Path) -> None:
 def _search(args: argparse.Namespace) -> int:
     from pipeline.search.engine import INDEXED_TABLES, SearchIndex, format_hits
 
+    if not args.query.strip():
+        print("error: search: the query is empty", file=sys.stderr)
+        return 2
     tables = INDEXED_TABLES if args.table == "all" else (args.table,)
     index = SearchIndex(args.processed, tables)
-    hits = index.search(args.query, limit=max(args.limit, 0))
+    hits = index.search(args.query, limit=args.limit)
+    cited_by = index.cited_by(args.query)
     if args.json:
         answer = {
             "query": args.query,
             "terms": index.query_terms(args.query),
             "tables": list(tables),
             "hits": [hit.to_json() for hit in hits],
+            "cited_by": cited_by,
         }
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        print(format_hits(hits, index.query_terms(args.query)))
-    return 0
+        words = index.query_terms(args.query)
+        print(format_hits(hits, words, cited_by, every_table=args.table == "all"))
+    return 0 if hits or cited_by else 1
 
 
 def _evaluate(args: argparse.Namespace) -> int:

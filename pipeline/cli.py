@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,20 @@ EPILOG_SEARCH = """examples:
   python -m pipeline search 司法协助 --table all --limit 5   # paragraphs and resolutions too
   python -m pipeline search 引渡 --json                     # for services
 """
+# The tables a document fills (terms and topic suggestions are made at assembly),
+# spelt out: pipeline.schema imports pyarrow, which `extract` does without.
+EXTRACT_TABLES = (
+    "documents",
+    "paragraphs",
+    "footnotes",
+    "citations",
+    "recommendations",
+    "agenda_items",
+    "schedule",
+    "participants",
+    "resolution_paragraphs",
+    "index_entries",
+)
 SEARCH_TABLES = ("recommendations", "paragraphs", "resolution_paragraphs", "index_entries")
 EPILOG_SEARCH += """
 what a term is:
@@ -116,7 +131,12 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--catalog", type=Path, help="catalog.csv (default: beside the file)")
     extract.add_argument("--catalog-row", type=Path, help="this file's catalog row as JSON")
     extract.add_argument("--output", type=Path, help="write the intermediate result here")
-    extract.add_argument("--table", help="print this table's rows as JSON lines")
+    extract.add_argument(
+        "--table",
+        choices=EXTRACT_TABLES,
+        metavar="TABLE",
+        help=f"print this table's rows as JSON lines ({', '.join(EXTRACT_TABLES)})",
+    )
     _add_limits(extract)
     extract.add_argument("--debug", action="store_true", help="show tracebacks")
     extract.set_defaults(func=_extract)
@@ -126,9 +146,24 @@ def _parser() -> argparse.ArgumentParser:
         help="assemble extracted documents into processed/",
         description="Concatenate per-document results, validate, write tables and report.",
     )
-    assemble_cmd.add_argument("--raw", type=Path, default=Path("raw"))
-    assemble_cmd.add_argument("--extracts", type=Path, default=Path("build/extract"))
-    assemble_cmd.add_argument("--out", type=Path, default=Path("processed"))
+    assemble_cmd.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("raw"),
+        help="input folder: its file list, catalog.csv and source hashes (default raw)",
+    )
+    assemble_cmd.add_argument(
+        "--extracts",
+        type=Path,
+        default=Path("build/extract"),
+        help="folder of the per-document results of `extract --output` (default build/extract)",
+    )
+    assemble_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("processed"),
+        help="output folder: tables, datapackage.json, validation/ (default processed)",
+    )
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
 
@@ -137,8 +172,18 @@ def _parser() -> argparse.ArgumentParser:
         help="write one catalog row per raw file (used by make)",
         description="Write build/catalog/<file>.json for each raw file, only when it changed.",
     )
-    split.add_argument("--raw", type=Path, default=Path("raw"))
-    split.add_argument("--out", type=Path, default=Path("build/catalog"))
+    split.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("raw"),
+        help="input folder holding the raw files and catalog.csv (default raw)",
+    )
+    split.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/catalog"),
+        help="where <file>.json, one catalog row per raw file, is written (default build/catalog)",
+    )
     split.set_defaults(func=_split_catalog)
 
     search = commands.add_parser(
@@ -325,19 +370,29 @@ def _assemble(args: argparse.Namespace) -> int:
 
 
 def _finish(raw: Path, results: list[DocumentResult], out: Path) -> int:
+    from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble
 
-    summary, _ = assemble(raw, results, out)
-    _print_summary(summary, out)
+    for finding in unsupported_files(raw):
+        print(f"warning: {finding.message}", file=sys.stderr)
+
+    summary, findings = assemble(raw, results, out)
+    _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0
 
 
-def _print_summary(summary: Summary, out: Path) -> None:
+def _print_summary(summary: Summary, findings: list[Finding], out: Path) -> None:
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items() if count)
-    findings = ", ".join(f"{count} {name}" for name, count in summary.findings.items())
+    counts = ", ".join(f"{count} {name}" for name, count in summary.findings.items())
     print(f"documents: {summary.documents} ({summary.failed} failed)", file=sys.stderr)
     print(f"rows: {rows}", file=sys.stderr)
-    print(f"findings: {findings} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+    print(f"findings: {counts} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+    # Which checks found what: the report has every finding, the summary names them.
+    for severity in ("error", "warning"):
+        checks = Counter(finding.check for finding in findings if finding.severity == severity)
+        if checks:
+            named = ", ".join(f"{check} {count}" for check, count in sorted(checks.items()))
+            print(f"  {severity}: {named}", file=sys.stderr)
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -9,7 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-RAW_FILES := $(sort $(wildcard raw/*.txt raw/*.pdf))
+# Upper-case extensions (.TXT, .PDF) are read like their lower-case twins.
+RAW_FILES := $(sort $(wildcard raw/*.txt raw/*.pdf raw/*.TXT raw/*.PDF))
 NAMES := $(notdir $(RAW_FILES))
 EXTRACTS := $(NAMES:%=build/extract/%.json)
 ROWS := $(NAMES:%=build/catalog/%.json)

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,34 @@ EPILOG_SEARCH = """examples:
 EPILOG_AKN = """examples:
   python -m pipeline akn CTOC/COP/2012/15 --instrument 6/1                  # resolution 6/1
   python -m pipeline akn CTOC/COP/2012/15 --instrument 6/1 --kind decision  # decision 6/1
+"""
+# The tables a document fills (terms and topic suggestions are made at assembly),
+# spelt out: pipeline.schema imports pyarrow, which `extract` does without.
+EXTRACT_TABLES = (
+    "documents",
+    "paragraphs",
+    "footnotes",
+    "citations",
+    "recommendations",
+    "agenda_items",
+    "schedule",
+    "participants",
+    "resolution_paragraphs",
+    "index_entries",
+)
+SEARCH_TABLES = ("recommendations", "paragraphs", "resolution_paragraphs", "index_entries")
+EPILOG_SEARCH += """
+what a term is:
+  A UN symbol (CTOC/COP/WG.8/2016/2, A/RES/55/25), a resolution or decision
+  number (第 8/2 号决议, 决议 8/2 and 8/2 are all the term 8/2), a paragraph
+  reference (一.21) and a date (2016年10月17日) are each one term, matched
+  exactly; a query naming a symbol also lists the documents that cite it.
+  Other text is cut into words by jieba with a dictionary built from the corpus
+  (index topics, agenda titles, instrument names, body names) and
+  pipeline/data/search_terms.txt. A word counts only where it stands as a word:
+  联合调查 does not find rows where it is only part of 联合调查小组.
+
+exit status: 0 hits found, 1 no match, 2 usage error.
 """
 EPILOG_EXTRACT = """examples:
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt          # summary on stdout
@@ -106,7 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--catalog", type=Path, help="catalog.csv (default: beside the file)")
     extract.add_argument("--catalog-row", type=Path, help="this file's catalog row as JSON")
     extract.add_argument("--output", type=Path, help="write the intermediate result here")
-    extract.add_argument("--table", help="print this table's rows as JSON lines")
+    extract.add_argument(
+        "--table",
+        choices=EXTRACT_TABLES,
+        metavar="TABLE",
+        help=f"print this table's rows as JSON lines ({', '.join(EXTRACT_TABLES)})",
+    )
     _add_limits(extract)
     extract.add_argument("--debug", action="store_true", help="show tracebacks")
     extract.set_defaults(func=_extract)
@@ -116,9 +150,24 @@ def _parser() -> argparse.ArgumentParser:
         help="assemble extracted documents into processed/",
         description="Concatenate per-document results, validate, write tables and report.",
     )
-    assemble_cmd.add_argument("--raw", type=Path, default=Path("raw"))
-    assemble_cmd.add_argument("--extracts", type=Path, default=Path("build/extract"))
-    assemble_cmd.add_argument("--out", type=Path, default=Path("processed"))
+    assemble_cmd.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("raw"),
+        help="input folder: its file list, catalog.csv and source hashes (default raw)",
+    )
+    assemble_cmd.add_argument(
+        "--extracts",
+        type=Path,
+        default=Path("build/extract"),
+        help="folder of the per-document results of `extract --output` (default build/extract)",
+    )
+    assemble_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("processed"),
+        help="output folder: tables, datapackage.json, validation/ (default processed)",
+    )
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
 
@@ -127,19 +176,28 @@ def _parser() -> argparse.ArgumentParser:
         help="write one catalog row per raw file (used by make)",
         description="Write build/catalog/<file>.json for each raw file, only when it changed.",
     )
-    split.add_argument("--raw", type=Path, default=Path("raw"))
-    split.add_argument("--out", type=Path, default=Path("build/catalog"))
+    split.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("raw"),
+        help="input folder holding the raw files and catalog.csv (default raw)",
+    )
+    split.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/catalog"),
+        help="where <file>.json, one catalog row per raw file, is written (default build/catalog)",
+    )
     split.set_defaults(func=_split_catalog)
 
     search = commands.add_parser(
         "search",
         help="rank rows of processed/ for a query (BM25 over segmented terms)",
         description=(
-            "Segment QUERY as the corpus was segmented (jieba with the corpus dictionary;"
-            " traditional characters and full-width forms are normalized), rank the rows"
-            " of processed/terms.parquet with BM25 and print each hit with its reference"
-            " and the matching terms marked 【thus】. A term counts only where it stands as"
-            " a word, not inside a longer one."
+            "Cut QUERY into terms as the corpus was cut, rank the rows of"
+            " processed/terms.parquet with BM25 and print each hit with its reference"
+            " and the matching terms marked 【thus】. Traditional characters, full-width"
+            " forms and upper case are normalized first."
         ),
         epilog=EPILOG_SEARCH,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -147,11 +205,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", help="words to look for, e.g. 联合调查小组")
     search.add_argument(
         "--table",
-        choices=("recommendations", "paragraphs", "resolution_paragraphs", "all"),
+        choices=(*SEARCH_TABLES, "all"),
         default="recommendations",
-        help="which rows to rank (default recommendations; all: every indexed table)",
+        help=(
+            "which rows to rank (default recommendations, found by their text and by the"
+            " thematic-index topics that file them; index_entries: the topics themselves;"
+            " all: every indexed table)"
+        ),
     )
-    search.add_argument("--limit", type=int, default=10, help="at most N hits (default 10)")
+    search.add_argument(
+        "--limit", type=_positive_int, default=10, help="at most N hits, N ≥ 1 (default 10)"
+    )
     search.add_argument("--json", action="store_true", help="hits as one JSON document")
     search.add_argument(
         "--processed", type=Path, default=Path("processed"), help="folder of the tables"
@@ -201,6 +265,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--debug", action="store_true", help="show tracebacks")
     evaluate.set_defaults(func=_evaluate)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
@@ -323,19 +398,29 @@ def _assemble(args: argparse.Namespace) -> int:
 
 
 def _finish(raw: Path, results: list[DocumentResult], out: Path) -> int:
+    from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble
 
-    summary, _ = assemble(raw, results, out)
-    _print_summary(summary, out)
+    for finding in unsupported_files(raw):
+        print(f"warning: {finding.message}", file=sys.stderr)
+
+    summary, findings = assemble(raw, results, out)
+    _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0
 
 
-def _print_summary(summary: Summary, out: Path) -> None:
+def _print_summary(summary: Summary, findings: list[Finding], out: Path) -> None:
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items() if count)
-    findings = ", ".join(f"{count} {name}" for name, count in summary.findings.items())
+    counts = ", ".join(f"{count} {name}" for name, count in summary.findings.items())
     print(f"documents: {summary.documents} ({summary.failed} failed)", file=sys.stderr)
     print(f"rows: {rows}", file=sys.stderr)
-    print(f"findings: {findings} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+    print(f"findings: {counts} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+    # Which checks found what: the report has every finding, the summary names them.
+    for severity in ("error", "warning"):
+        checks = Counter(finding.check for finding in findings if finding.severity == severity)
+        if checks:
+            named = ", ".join(f"{check} {count}" for check, count in sorted(checks.items()))
+            print(f"  {severity}: {named}", file=sys.stderr)
 
 
 def _akn(args: argparse.Namespace) -> int:
@@ -351,20 +436,26 @@ def _akn(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from pipeline.search.engine import INDEXED_TABLES, SearchIndex, format_hits
 
+    if not args.query.strip():
+        print("error: search: the query is empty", file=sys.stderr)
+        return 2
     tables = INDEXED_TABLES if args.table == "all" else (args.table,)
     index = SearchIndex(args.processed, tables)
-    hits = index.search(args.query, limit=max(args.limit, 0))
+    hits = index.search(args.query, limit=args.limit)
+    cited_by = index.cited_by(args.query)
     if args.json:
         answer = {
             "query": args.query,
             "terms": index.query_terms(args.query),
             "tables": list(tables),
             "hits": [hit.to_json() for hit in hits],
+            "cited_by": cited_by,
         }
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        print(format_hits(hits, index.query_terms(args.query)))
-    return 0
+        words = index.query_terms(args.query)
+        print(format_hits(hits, words, cited_by, every_table=args.table == "all"))
+    return 0 if hits or cited_by else 1
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -66,6 +66,60 @@ def test_datapackage_lists_tables_counts_and_sources(built: Path) -> None:
     assert all(len(s["sha256"]) == 64 for s in package["sources"])
 
 
+def test_datapackage_declares_table_schema_types_and_keeps_the_arrow_type(built: Path) -> None:
+    package = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    paragraphs = resources["paragraphs"]
+    assert paragraphs["profile"] == "tabular-data-resource"
+    assert "primaryKey" not in paragraphs
+    assert paragraphs["schema"]["primaryKey"] == list(TABLES["paragraphs"].key)
+    fields = {f["name"]: f for f in paragraphs["schema"]["fields"]}
+    assert fields["doc_id"] == {
+        "name": "doc_id",
+        "type": "string",
+        "arrowType": "string",
+        "description": "Normalized UN symbol of the source document",
+        "constraints": {"required": True},
+    }
+    assert (fields["number"]["type"], fields["number"]["arrowType"]) == ("integer", "int32")
+    assert "constraints" not in fields["number"]
+    assert fields["footnote_refs"]["type"] == "array"
+    schedule = {f["name"]: f for f in resources["schedule"]["schema"]["fields"]}
+    assert (schedule["date"]["type"], schedule["time_start"]["type"]) == ("date", "time")
+    assert schedule["time_start"]["arrowType"] == "time32[ms]"
+
+
+def _frictionless_validate(package: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.corpus.datapackage_check", str(package), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_frictionless_validates_the_datapackage(built: Path) -> None:
+    done = _frictionless_validate(built / "datapackage.json")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["valid"] is True
+    assert {task["name"] for task in report["tasks"]} == set(TABLES)
+
+
+def test_frictionless_rejects_a_package_whose_types_do_not_hold(
+    built: Path, tmp_path: Path
+) -> None:
+    shutil.copy(built / "documents.parquet", tmp_path)
+    package = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    documents = next(r for r in package["resources"] if r["name"] == "documents")
+    documents["schema"]["fields"][0]["type"] = "integer"  # doc_id holds symbols
+    package["resources"] = [documents]
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    done = _frictionless_validate(tmp_path / "datapackage.json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["valid"] is False
+
+
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     assert main(["build", "--raw", str(RAW), "--out", str(tmp_path), "--quiet"]) == 0
     for path in sorted(built.rglob("*")):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalog import load_catalog, raw_files
+from pipeline.catalog import load_catalog, raw_files, unsupported_files
 from pipeline.corpus.akn import write_akn
 from pipeline.corpus.link import link_recommendations
 from pipeline.corpus.topics import suggestion_rows
@@ -31,7 +31,7 @@ def assemble(
 ) -> tuple[Summary, list[Finding]]:
     """Concatenate the results, check them, write tables, data package and report."""
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
-    findings: list[Finding] = list(catalog.findings)
+    findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     documents: list[dict[str, Any]] = []
     seen: dict[str, str] = {}

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import SCHEMA_VERSION, TABLES, Table
+from pipeline.schema import SCHEMA_VERSION, TABLES, Column, Table
 from pipeline.store import write_atomic
 
 
@@ -74,21 +74,14 @@ def write_datapackage(
         "resources": [
             {
                 "name": name,
+                "profile": "tabular-data-resource",
                 "path": f"{name}.parquet",
                 "format": "parquet",
                 "description": table.description,
                 "rows": counts.get(name, 0),
-                "primaryKey": list(table.key),
                 "schema": {
-                    "fields": [
-                        {
-                            "name": column.name,
-                            "type": str(column.type),
-                            "description": column.description,
-                            "nullable": column.nullable,
-                        }
-                        for column in table.columns
-                    ]
+                    "fields": [table_schema_field(column) for column in table.columns],
+                    "primaryKey": list(table.key),
                 },
             }
             for name, table in TABLES.items()
@@ -97,6 +90,44 @@ def write_datapackage(
     }
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     write_atomic(out_dir / "datapackage.json", text.encode("utf-8"))
+
+
+def table_schema_type(kind: pa.DataType) -> str:
+    """The Table Schema type (frictionless) of an Arrow type: the data package
+    declares these, and keeps the exact Arrow type beside them in ``arrowType``."""
+    if pa.types.is_boolean(kind):
+        return "boolean"
+    if pa.types.is_integer(kind):
+        return "integer"
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return "number"
+    if pa.types.is_date(kind):
+        return "date"
+    if pa.types.is_time(kind):
+        return "time"
+    if pa.types.is_timestamp(kind):
+        return "datetime"
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return "array"
+    if pa.types.is_struct(kind) or pa.types.is_map(kind):
+        return "object"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "string"
+    return "any"
+
+
+def table_schema_field(column: Column) -> dict[str, Any]:
+    """One field of a resource's Table Schema: ``required`` is the Table Schema
+    spelling of a column that is never null."""
+    field: dict[str, Any] = {
+        "name": column.name,
+        "type": table_schema_type(column.type),
+        "arrowType": str(column.type),
+        "description": column.description,
+    }
+    if not column.nullable:
+        field["constraints"] = {"required": True}
+    return field
 
 
 def _coerce(value: Any, kind: pa.DataType) -> Any:

@@ -31,10 +31,13 @@ ASSEMBLE_CODE := $(SHARED_CODE) $(CORPUS_DATA) $(shell find pipeline/corpus pipe
 
 all: build/assembled.stamp
 
-$(INSTALLED): pyproject.toml
+# frictionless-arrow (plugins/) lets the stock `frictionless validate` read Parquet
+# with Arrow's types; it is installed as a regular package so frictionless finds it.
+$(INSTALLED): pyproject.toml $(wildcard plugins/frictionless-arrow/*)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet ./plugins/frictionless-arrow
 	touch $@
 
 # The list of raw files, rewritten only when a file is added or removed, so

@@ -358,9 +358,15 @@ TABLES: dict[str, Table] = {
                 _c(
                     "source_table",
                     _STR,
-                    "Table of the row: paragraphs, recommendations or resolution_paragraphs",
+                    "Table of the row: paragraphs, recommendations, resolution_paragraphs"
+                    " or index_entries (a thematic-index topic)",
                     nullable=False,
-                    allowed=("paragraphs", "recommendations", "resolution_paragraphs"),
+                    allowed=(
+                        "paragraphs",
+                        "recommendations",
+                        "resolution_paragraphs",
+                        "index_entries",
+                    ),
                 ),
                 _DOC_ID,
                 _c(

@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline.catalog import load_catalog, raw_files
 from pipeline.corpus.link import link_recommendations
+from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.topics import suggestion_rows
 from pipeline.corpus.validate import validate, write_report
 from pipeline.corpus.write import to_arrow, write_datapackage, write_table
@@ -65,6 +66,13 @@ def assemble(
                 "rows": {name: len(rows) for name, rows in result.tables.items()},
             }
         )
+    # Meetings, from the documents that serve them.
+    tables["meetings"], meeting_of, meeting_findings = meetings_of(
+        tables["documents"], tables["agenda_items"]
+    )
+    for document in tables["documents"]:
+        document["meeting_id"] = meeting_of.get(document["doc_id"])
+    findings += meeting_findings
     # Links between documents: index entries to the recommendations they cite.
     tables["index_entries"], link_findings = link_recommendations(
         tables["index_entries"], tables["recommendations"]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.catalog import load_catalog, raw_files
+from pipeline.corpus.database import write_database
 from pipeline.corpus.link import link_recommendations
 from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.topics import suggestion_rows
@@ -105,6 +106,7 @@ def assemble(
     ]
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, validation.coverage)
+    write_database(out_dir)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),

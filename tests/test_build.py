@@ -175,3 +175,44 @@ def test_a_row_that_does_not_fit_the_schema_is_reported_not_fatal() -> None:
     arrow, rejected = to_arrow(_TABLES["citations"], [good, bad])
     assert arrow.num_rows == 1
     assert [row["line_start"] for row, _ in rejected] == [2]
+
+
+def test_the_duckdb_database_holds_every_table_with_comments_and_views(
+    built: Path, tmp_path: Path
+) -> None:
+    import duckdb
+
+    moved = tmp_path / "elsewhere.duckdb"
+    shutil.copy(built / "untoc.duckdb", moved)  # the file answers on its own
+    with duckdb.connect(str(moved), read_only=True) as con:
+        tables = {
+            row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        assert tables == set(TABLES)
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns()"
+            " WHERE table_name = 'paragraphs' AND column_name = 'agenda_item'"
+        ).fetchall()
+        assert comment == [
+            (TABLES["paragraphs"].schema.field("agenda_item").metadata[b"description"].decode(),)
+        ]
+        meetings = con.execute("SELECT meeting_id, documents FROM meetings").fetchall()
+        assert meetings == [
+            ("COP/6", ["CTOC/COP/2012/15"]),
+            ("WG.4/8", ["CTOC/COP/WG.4/2018/1"]),
+            ("WG.7/4", ["CTOC/COP/WG.7/2017/1", "CTOC/COP/WG.7/2017/5"]),
+            ("WG.7/6", ["CTOC/COP/WG.7/2019/4"]),
+        ]
+        topics = con.execute(
+            "SELECT topic FROM recommendation_topics WHERE rec_id = 'CTOC/COP/WG.7/2017/5#7'"
+        ).fetchall()
+        assert ("联合调查小组",) in topics
+        mexico = con.execute(
+            "SELECT meeting_id, category FROM attendance WHERE iso3 = 'MEX'"
+        ).fetchall()
+        assert mexico == [("WG.7/4", "state_party")]
+        refs = con.execute(
+            "SELECT ref FROM instrument_paragraphs WHERE instrument_number = '6/1'"
+            " AND instrument = 'resolution' LIMIT 3"
+        ).fetchall()
+        assert refs == [("formula",), ("pp.1",), ("pp.2",)]

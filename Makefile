@@ -27,7 +27,7 @@ EXTRACT_CODE := $(filter-out pipeline/cli.py pipeline/executors.py,$(SHARED_CODE
 ASSEMBLE_CODE := $(SHARED_CODE) $(CORPUS_DATA) $(shell find pipeline/corpus pipeline/search -name '*.py')
 
 .DELETE_ON_ERROR:
-.PHONY: all test lint clean evaluate FORCE bench unseen
+.PHONY: all test lint clean evaluate FORCE bench unseen serve
 
 all: build/assembled.stamp
 
@@ -64,6 +64,11 @@ build/assembled.stamp: $(EXTRACTS) build/manifest $(ASSEMBLE_CODE) \
 		$(if $(wildcard processed/datapackage.json),,FORCE) | $(INSTALLED)
 	$(PY) -m pipeline assemble --raw raw --extracts build/extract --out processed
 	@touch $@
+
+# The tables in Datasette, at http://127.0.0.1:$(PORT)/untoc (build/site/untoc.db).
+PORT ?= 8001
+serve: build/assembled.stamp
+	$(PY) -m pipeline.site --processed processed --raw raw --out build/site --port $(PORT)
 
 test: $(INSTALLED)
 	$(PY) -m pytest

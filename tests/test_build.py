@@ -125,9 +125,19 @@ def test_frictionless_rejects_a_package_whose_types_do_not_hold(
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     assert main(["build", "--raw", str(RAW), "--out", str(tmp_path), "--quiet"]) == 0
     for path in sorted(built.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.suffix != ".duckdb":
             again = tmp_path / path.relative_to(built)
             assert again.read_bytes() == path.read_bytes(), path.name
+    # DuckDB stamps each file it writes; what it holds is the same.
+    assert _duckdb_contents(tmp_path / "untoc.duckdb") == _duckdb_contents(built / "untoc.duckdb")
+
+
+def _duckdb_contents(path: Path) -> dict[str, list[tuple]]:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {name: con.execute(f'SELECT * FROM "{name}"').fetchall() for name in sorted(names)}
 
 
 def test_the_report_is_written(built: Path) -> None:
@@ -215,6 +225,9 @@ def test_a_removed_document_leaves_every_table(project: Path) -> None:
     assert "pipeline assemble" in output
     for name in TABLES:
         table = pq.read_table(project / "processed" / f"{name}.parquet")
+        if name == "meetings":  # a meeting lists its documents
+            assert "WG.4/8" not in table.column("meeting_id").to_pylist()
+            continue
         assert "CTOC/COP/WG.4/2018/1" not in table.column("doc_id").to_pylist()
 
 
@@ -228,3 +241,44 @@ def test_a_row_that_does_not_fit_the_schema_is_reported_not_fatal() -> None:
     arrow, rejected = to_arrow(_TABLES["citations"], [good, bad])
     assert arrow.num_rows == 1
     assert [row["line_start"] for row, _ in rejected] == [2]
+
+
+def test_the_duckdb_database_holds_every_table_with_comments_and_views(
+    built: Path, tmp_path: Path
+) -> None:
+    import duckdb
+
+    moved = tmp_path / "elsewhere.duckdb"
+    shutil.copy(built / "untoc.duckdb", moved)  # the file answers on its own
+    with duckdb.connect(str(moved), read_only=True) as con:
+        tables = {
+            row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        assert tables == set(TABLES)
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns()"
+            " WHERE table_name = 'paragraphs' AND column_name = 'agenda_item'"
+        ).fetchall()
+        assert comment == [
+            (TABLES["paragraphs"].schema.field("agenda_item").metadata[b"description"].decode(),)
+        ]
+        meetings = con.execute("SELECT meeting_id, documents FROM meetings").fetchall()
+        assert meetings == [
+            ("COP/6", ["CTOC/COP/2012/15"]),
+            ("WG.4/8", ["CTOC/COP/WG.4/2018/1"]),
+            ("WG.7/4", ["CTOC/COP/WG.7/2017/1", "CTOC/COP/WG.7/2017/5"]),
+            ("WG.7/6", ["CTOC/COP/WG.7/2019/4"]),
+        ]
+        topics = con.execute(
+            "SELECT topic FROM recommendation_topics WHERE rec_id = 'CTOC/COP/WG.7/2017/5#7'"
+        ).fetchall()
+        assert ("联合调查小组",) in topics
+        mexico = con.execute(
+            "SELECT meeting_id, category FROM attendance WHERE iso3 = 'MEX'"
+        ).fetchall()
+        assert mexico == [("WG.7/4", "state_party")]
+        refs = con.execute(
+            "SELECT ref FROM instrument_paragraphs WHERE instrument_number = '6/1'"
+            " AND instrument = 'resolution' LIMIT 3"
+        ).fetchall()
+        assert refs == [("formula",), ("pp.1",), ("pp.2",)]

@@ -8,7 +8,9 @@ from typing import Any
 
 from pipeline.catalog import load_catalog, raw_files, unsupported_files
 from pipeline.corpus.akn import write_akn
+from pipeline.corpus.database import write_database
 from pipeline.corpus.link import link_recommendations
+from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.topics import suggestion_rows
 from pipeline.corpus.validate import validate, write_report
 from pipeline.corpus.write import to_arrow, write_datapackage, write_table
@@ -66,6 +68,13 @@ def assemble(
                 "rows": {name: len(rows) for name, rows in result.tables.items()},
             }
         )
+    # Meetings, from the documents that serve them.
+    tables["meetings"], meeting_of, meeting_findings = meetings_of(
+        tables["documents"], tables["agenda_items"]
+    )
+    for document in tables["documents"]:
+        document["meeting_id"] = meeting_of.get(document["doc_id"])
+    findings += meeting_findings
     # Links between documents: index entries to the recommendations they cite.
     tables["index_entries"], link_findings = link_recommendations(
         tables["index_entries"], tables["recommendations"]
@@ -100,6 +109,7 @@ def assemble(
     findings += write_akn(out_dir)
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, validation.coverage)
+    write_database(out_dir)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),

@@ -13,9 +13,14 @@ from pathlib import Path
 from pipeline.document.clean import clean_document
 from pipeline.document.describe import UNKNOWN_KIND, describe, symbol_from_file_name
 from pipeline.document.extract import DocContext
-from pipeline.document.extract.agenda import extract_agenda_items, extract_schedule
+from pipeline.document.extract.agenda import (
+    annotate_agenda_items,
+    extract_agenda_items,
+    extract_schedule,
+)
 from pipeline.document.extract.attendance import extract_participants
 from pipeline.document.extract.citations import extract_citations
+from pipeline.document.extract.deliberations import assign_agenda_items
 from pipeline.document.extract.index import extract_index_entries
 from pipeline.document.extract.recommendations import extract_recommendations
 from pipeline.document.extract.resolutions import extract_resolution_paragraphs
@@ -93,12 +98,13 @@ def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> Documen
         )
     ctx = DocContext(meta=meta, clean=clean, blocks=blocks)
     # 5. extract: one list of records per table
+    agenda_items = annotate_agenda_items(ctx, extract_agenda_items(ctx))
     tables = {
         "documents": [ctx.meta],
-        "paragraphs": _paragraph_rows(ctx),
+        "paragraphs": assign_agenda_items(ctx, _paragraph_rows(ctx), agenda_items),
         "footnotes": _footnote_rows(ctx),
         "citations": extract_citations(ctx),
-        "agenda_items": extract_agenda_items(ctx),
+        "agenda_items": agenda_items,
         "schedule": extract_schedule(ctx),
         "resolution_paragraphs": extract_resolution_paragraphs(ctx),
         "recommendations": extract_recommendations(ctx),

@@ -4,11 +4,13 @@ akn | evaluate``."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import tempfile
 import traceback
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +70,7 @@ exit status: 0 hits found, 1 no match, 2 usage error.
 """
 EPILOG_EXTRACT = """examples:
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt          # summary on stdout
-  python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --output build/extract/x.json
+  python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --output build/extract/x.parquet
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --table paragraphs   # rows as JSON
 """
 
@@ -119,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--scheduler", metavar="ADDRESS", help="use the Dask scheduler at ADDRESS (implies dask)"
     )
+    build.add_argument(
+        "--work",
+        type=Path,
+        help="keep the fragments and the corpus stage's caches here (default: a temporary"
+        " folder); on a shared disk, any engine can read the fragments",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress output")
     _add_limits(build)
     build.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -160,13 +168,20 @@ def _parser() -> argparse.ArgumentParser:
         "--extracts",
         type=Path,
         default=Path("build/extract"),
-        help="folder of the per-document results of `extract --output` (default build/extract)",
+        help="folder of the per-document fragments of `extract --output` (default build/extract)",
     )
     assemble_cmd.add_argument(
         "--out",
         type=Path,
         default=Path("processed"),
         help="output folder: tables, datapackage.json, validation/ (default processed)",
+    )
+    assemble_cmd.add_argument(
+        "--work",
+        type=Path,
+        default=Path("build/corpus"),
+        help="what the next run may reuse: terms per document, topic suggestions"
+        " (default build/corpus)",
     )
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
@@ -312,11 +327,22 @@ def _build(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
     executor = make_executor(ExecutorChoice(args.executor, args.jobs, args.scheduler))
-    try:
-        results = _extract_all(files, catalog.row, executor, args.quiet, _limits(args))
-    finally:
-        executor.close()
-    return _finish(args.raw, results, args.out)
+    with _work_folder(args.work) as work:
+        try:
+            _extract_all(files, catalog.row, executor, args.quiet, _limits(args), work / "extract")
+        finally:
+            executor.close()
+        return _finish_fragments(args.raw, work / "extract", args.out, work / "corpus")
+
+
+@contextlib.contextmanager
+def _work_folder(work: Path | None) -> Iterator[Path]:
+    """``--work`` (kept, so a later build may reuse it), or a temporary folder."""
+    if work is not None:
+        yield work
+        return
+    with tempfile.TemporaryDirectory(prefix="untoc-build-") as folder:
+        yield Path(folder)
 
 
 def _extract_all(
@@ -325,18 +351,19 @@ def _extract_all(
     executor: Executor,
     quiet: bool,
     limits: Limits,
-) -> list[DocumentResult]:
-    """Every document through ``executor`` (see :mod:`pipeline.executors`), with progress."""
-    from pipeline.executors import extract_all
+    fragments: Path,
+) -> None:
+    """Every document through ``executor`` (see :mod:`pipeline.executors`), each
+    result written as its fragment as it arrives and then let go."""
+    from pipeline.executors import Task
 
     progress = _progress(len(files), quiet)
-
-    def arrived(result: DocumentResult) -> None:
-        _report_failure(result)
-        progress.update(1)
-
+    tasks: list[Task] = [(path, catalog_row(path.name), limits) for path in files]
     try:
-        return extract_all(files, catalog_row, executor, limits=limits, on_result=arrived)
+        for _, result in executor.run(tasks):
+            _report_failure(result)
+            save_result(result, fragments / f"{result.source_file}.parquet")
+            progress.update(1)
     finally:
         progress.close()
 
@@ -392,19 +419,17 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _assemble(args: argparse.Namespace) -> int:
-    from pipeline.corpus.assemble import load_results
-
-    return _finish(args.raw, load_results(args.raw, args.extracts), args.out)
+    return _finish_fragments(args.raw, args.extracts, args.out, args.work)
 
 
-def _finish(raw: Path, results: list[DocumentResult], out: Path) -> int:
+def _finish_fragments(raw: Path, extracts: Path, out: Path, work: Path) -> int:
     from pipeline.catalog import unsupported_files
-    from pipeline.corpus.assemble import assemble
+    from pipeline.corpus.assemble import assemble_fragments
 
     for finding in unsupported_files(raw):
         print(f"warning: {finding.message}", file=sys.stderr)
 
-    summary, findings = assemble(raw, results, out)
+    summary, findings = assemble_fragments(raw, extracts, out, work)
     _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,16 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.models import Finding
 from pipeline.schema import SCHEMA_VERSION, TABLES, Column, Table
-from pipeline.store import write_atomic
+from pipeline.store import atomic_file, write_atomic
 
 
 def to_arrow(
-    table: Table, rows: list[dict[str, Any]]
+    table: Table, rows: list[dict[str, Any]], *, sort: bool = True
 ) -> tuple[pa.Table, list[tuple[dict[str, Any], str]]]:
-    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order.
+    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order
+    (unless ``sort`` is false: fragments keep the extraction order).
 
     A row that does not fit the schema is left out and returned with the
     reason, so the caller can report it; the other rows are still written.
@@ -36,7 +39,7 @@ def to_arrow(
             except (pa.ArrowException, TypeError, ValueError) as exc:
                 rejected.append((row, str(exc).splitlines()[0]))
         arrow = _convert(table, good)
-    if arrow.num_rows and table.order:
+    if sort and arrow.num_rows and table.order:
         arrow = arrow.sort_by([(name, "ascending") for name in table.order])
     return arrow, rejected
 
@@ -50,6 +53,54 @@ def _convert(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
             values = [_coerce(value, column.type) for value in values]
         columns[column.name] = values
     return pa.Table.from_pydict(columns, schema=table.schema)
+
+
+def rejected_row(table: str, row: dict[str, Any], reason: str) -> Finding:
+    """A row the table's schema cannot hold: left out of the table, reported here."""
+    return Finding(
+        check="write",
+        severity="error",
+        doc_id=row.get("doc_id"),
+        message=f"{table}: a row does not fit the schema and was left out ({reason})",
+        where=f"line {row.get('line_start')}",
+        evidence=str({key: value for key, value in row.items() if value is not None})[:200],
+        line=row.get("line_start"),
+    )
+
+
+# Rows per row group: what ``pq.write_table`` uses by default, so that a table
+# written in batches has the same layout as one written whole.
+ROW_GROUP_ROWS = 1024 * 1024
+
+
+def write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], path: Path) -> int:
+    """Stream record batches into ``path`` atomically, cast to ``schema``, in row
+    groups of :data:`ROW_GROUP_ROWS`; holds one row group at most. Returns the rows."""
+    total = 0
+    with (
+        atomic_file(path) as handle,
+        pq.ParquetWriter(handle, schema, compression="zstd", write_statistics=True) as writer,
+    ):
+        pending: list[pa.RecordBatch] = []
+        held = 0
+        for batch in batches:
+            pending.append(_cast(batch, schema))
+            held += batch.num_rows
+            total += batch.num_rows
+            if held >= ROW_GROUP_ROWS:
+                whole = pa.Table.from_batches(pending, schema)
+                writer.write_table(whole.slice(0, ROW_GROUP_ROWS))
+                rest = whole.slice(ROW_GROUP_ROWS)
+                pending, held = rest.to_batches(), rest.num_rows
+        if pending or total == 0:
+            writer.write_table(pa.Table.from_batches(pending, schema))
+    return total
+
+
+def _cast(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """A batch of DuckDB's types (strings, TIME as microseconds) in the declared ones."""
+    columns = [batch.column(field.name).cast(field.type) for field in schema]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def write_table(arrow: pa.Table, path: Path) -> str:

@@ -26,7 +26,7 @@ EXTRACT_CODE := $(filter-out pipeline/cli.py pipeline/executors.py,$(SHARED_CODE
 ASSEMBLE_CODE := $(SHARED_CODE) $(CORPUS_DATA) $(shell find pipeline/corpus pipeline/search -name '*.py')
 
 .DELETE_ON_ERROR:
-.PHONY: all test lint clean evaluate FORCE bench
+.PHONY: all test lint clean evaluate FORCE bench unseen
 
 all: build/assembled.stamp
 
@@ -63,6 +63,11 @@ build/assembled.stamp: $(EXTRACTS) build/manifest $(ASSEMBLE_CODE) \
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# The unseen documents of tests/unseen/documents, rendered as text and as PDF,
+# built and scored against their expected facts: build/unseen/results.json.
+unseen: $(INSTALLED)
+	$(PY) -m tests.unseen
 
 # Topic suggestions, leave-one-out against the thematic index, beside a baseline.
 evaluate: build/assembled.stamp

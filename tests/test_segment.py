@@ -342,3 +342,25 @@ def test_an_indented_agenda_before_its_annotations_is_not_the_main_sequence(
     assert next(b.text for b in blocks if b.kind == "paragraph") == (
         "工作组会议将于2031年10月27日上午10时开幕。"
     )
+
+
+def test_an_officer_list_set_with_tabs_is_a_list_not_a_table(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "1. 工作组选出下列主席团成员：",
+            "主席：\tMaría Ortiz（智利）",
+            "副主席：\tLerato Mokoena（南非）",
+            "\tJakub Nowak（波兰）",
+            "报告员：\tCamila Restrepo（哥伦比亚）",
+            "2. 工作组通过了议程。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.4_2031_4.zh.txt").blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "工作组选出下列主席团成员："),
+        ("body", "主席： María Ortiz（智利）"),
+        ("body", "副主席： Lerato Mokoena（南非）"),
+        ("body", "Jakub Nowak（波兰）"),
+        ("body", "报告员： Camila Restrepo（哥伦比亚）"),
+        ("paragraph", "工作组通过了议程。"),
+    ]

@@ -14,6 +14,7 @@ Rules follow the documents' layout, not their content:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -49,6 +50,8 @@ _SUBSUBITEM = re.compile(
     r"|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))[)）])\s*(?P<rest>.*)$"
 )
 _TERMINAL = re.compile(r"[。；;！!？?：:]\s*[”’」』）)]?$")
+# The first cell of an officer list row: a short role followed by a colon.
+_ROLE_CELL = re.compile(r"^\s*[^\s\d:：]{1,10}[:：]\s*$")
 _OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
 _BRACKET_END = re.compile(r"[）)]\s*$")
 _COMMA_END = re.compile(r"[，,、]\s*$")
@@ -95,7 +98,8 @@ def segment(lines: list[CleanLine], label_words: tuple[str, ...] = ("建议",)) 
     label_pattern = _label_word_pattern(label_words)
     full_width = _full_width(lines)
     wrapped = _hard_wrapped(lines, full_width)
-    drafts = _split_blocks(lines, full_width, label_pattern, wrapped)
+    lines, list_rows = _untab_role_lists(lines)
+    drafts = _split_blocks(lines, full_width, label_pattern, wrapped, list_rows)
     blocks = [_classify(index, draft, drafts, full_width) for index, draft in enumerate(drafts)]
     _number_main_sequence(blocks)
     _assign_sections(blocks)
@@ -139,8 +143,35 @@ def _roman_value(text: str | None) -> int | None:
 # --- splitting -----------------------------------------------------------------
 
 
+def _untab_role_lists(lines: list[CleanLine]) -> tuple[list[CleanLine], set[int]]:
+    """Officer lists set with tab stops (``主席：<TAB>name``, then rows with an
+    empty first cell) are lists, not tables: each row becomes the line the
+    space-aligned print gives (``主席： name``, ``name``), a block of its own.
+    Returns the lines and the numbers of those rows."""
+    result: list[CleanLine] = []
+    rows: set[int] = set()
+    in_list = False
+    for line in lines:
+        cells = line.text.split("\t")
+        if len(cells) == 2 and _ROLE_CELL.match(cells[0]) and cells[1].strip():
+            line = dataclasses.replace(line, text=f"{cells[0].strip()} {cells[1].strip()}")
+            in_list = True
+        elif in_list and len(cells) == 2 and not cells[0].strip() and cells[1].strip():
+            line = dataclasses.replace(line, text=cells[1].strip())
+        else:
+            in_list = False
+        if in_list:
+            rows.add(line.number)
+        result.append(line)
+    return result, rows
+
+
 def _split_blocks(
-    lines: list[CleanLine], full_width: float, label_pattern: re.Pattern[str], wrapped: bool
+    lines: list[CleanLine],
+    full_width: float,
+    label_pattern: re.Pattern[str],
+    wrapped: bool,
+    list_rows: set[int],
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_subitem: str | None = None
@@ -154,7 +185,15 @@ def _split_blocks(
         glued = None if label else _NUMBERED_BEFORE_DIGIT.match(line.text)
         if glued and (previous is None or _ends_block(previous.lines[-1].text, full_width)):
             label = _Label("paragraph", glued["label"], glued["value"], glued["rest"])
-        if previous is None or not wrapped or _starts_block(line, label, previous, full_width):
+        standalone = previous is not None and (
+            line.number in list_rows or previous.lines[-1].number in list_rows
+        )
+        if (
+            previous is None
+            or not wrapped
+            or standalone
+            or _starts_block(line, label, previous, full_width)
+        ):
             drafts.append(_Draft([line], label))
         else:
             previous.lines.append(line)

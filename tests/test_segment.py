@@ -364,3 +364,25 @@ def test_an_officer_list_set_with_tabs_is_a_list_not_a_table(context_from_text) 
         ("body", "报告员： Camila Restrepo（哥伦比亚）"),
         ("paragraph", "工作组通过了议程。"),
     ]
+
+
+def test_an_officer_list_read_from_a_pdf_starts_its_own_blocks(context_from_text) -> None:
+    # A PDF reads the tab stop as a space; the role and its colon open the row
+    # even after a full line ending in a colon.
+    text = "\n".join(
+        [
+            "1.工作组在2031年7月13日第1次会议上以鼓掌方式选举以下人员为主席团成员：",
+            "主席： Ana Lucía Ferreyra（阿根廷）",
+            "副主席： Tomasz Wielgosz（波兰）",
+            "Kwame Boateng-Asare（加纳）",
+            "2.工作组通过了议程。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.7_2031_3.zh.txt").blocks
+    assert [b.text for b in blocks] == [
+        "工作组在2031年7月13日第1次会议上以鼓掌方式选举以下人员为主席团成员：",
+        "主席： Ana Lucía Ferreyra（阿根廷）",
+        "副主席： Tomasz Wielgosz（波兰）",
+        "Kwame Boateng-Asare（加纳）",
+        "工作组通过了议程。",
+    ]

@@ -52,6 +52,9 @@ _SUBSUBITEM = re.compile(
 _TERMINAL = re.compile(r"[。；;！!？?：:]\s*[”’」』）)]?$")
 # The first cell of an officer list row: a short role followed by a colon.
 _ROLE_CELL = re.compile(r"^\s*[^\s\d:：]{1,10}[:：]\s*$")
+# A line opened by a short role and a colon set off by space (a tab stop read
+# from a PDF, or space-aligned text): a row of an officer list.
+_ROLE_LINE = re.compile(r"^[^\s\d:：，。、]{1,6}[:：]\s+\S")
 _OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
 _BRACKET_END = re.compile(r"[）)]\s*$")
 _COMMA_END = re.compile(r"[，,、]\s*$")
@@ -230,7 +233,7 @@ def _starts_block(
         return True  # extra space sets off a heading or a new block
     if _OPEN_END.search(last.text):
         return False  # a line cut inside a bracket, a symbol or a word goes on
-    if label is not None:
+    if label is not None or _ROLE_LINE.match(line.text):
         return True
     # The first line of a block may be indented, leaving it less room.
     room = full_width

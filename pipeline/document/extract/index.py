@@ -5,7 +5,10 @@ column (the symbol of a meeting report), a paragraphs column (the report's
 paragraphs: ``7(d) 和 8(e) 及 (f)``) and a location column (where each of
 them sits in a compilation of recommendations: ``五.1.d、五.2.e 和 V.2.f``).
 Columns are found from the header rows' words (``pipeline/data/index_columns.csv``),
-not from their positions.
+not from their positions. A table without a paragraphs column cites places in
+the reports themselves (``出处（章.段/分段）``: ``一.10.f`` is paragraph 10 (f) of
+chapter I): the cited paragraph is the location below its chapter, and a range
+keeps its printed form in ``location_raw`` (``一.2-8`` for each of its rows).
 
 Topic cells are printed once per topic; the rows under it leave the cell
 empty. Page breaks repeat the header rows, and around them the layout is
@@ -49,8 +52,11 @@ from pipeline.records import IndexEntryRow
 from pipeline.vocab import read_lines, read_rows
 
 INDEX_KIND = "recommendation_index"
-# The roles a header must name for a table to be an index (location is optional).
-_REQUIRED_ROLES = ("topic", "report", "paragraphs")
+# The roles a header must name for a table to be an index; the cited paragraphs
+# come from a paragraphs column or, without one, from the location column (a
+# place in the cited report itself: ``一.10.f`` is paragraph 10 (f) of chapter I).
+_REQUIRED_ROLES = ("topic", "report")
+_REFERENCE_ROLES = ("paragraphs", "location")
 
 # Separators between a main topic and its sub-topic, outside brackets.
 _TOPIC_SEPARATORS = ",，:："
@@ -184,13 +190,14 @@ def topic_is_split(left: str, right: str) -> bool:
 # --- references --------------------------------------------------------------------
 
 
-def printed_items(text: str) -> list[tuple[str, str]]:
+def printed_items(text: str, *, ranges_as_printed: bool = False) -> list[tuple[str, str]]:
     """(printed item, canonical reference) for every reference of a printed list.
 
     ``五.1.d、五.2.e 和 V.2.f`` → [(``五.1.d``, ``V.1.d``), (``五.2.e``, ``V.2.e``),
     (``V.2.f``, ``V.2.f``)]. An item expanded from a range is printed the way
-    the range's first end is (``三.19-21`` gives ``三.19``, ``三.20``, ``三.21``).
-    Raises RefParseError like :func:`expand_refs`.
+    the range's first end is (``三.19-21`` gives ``三.19``, ``三.20``, ``三.21``),
+    or, with ``ranges_as_printed``, keeps the range as printed (``三.19-21`` for
+    each of the three). Raises RefParseError like :func:`expand_refs`.
     """
     canonical = expand_refs(text)
     if not canonical:
@@ -203,8 +210,8 @@ def printed_items(text: str) -> list[tuple[str, str]]:
         expanded = expand_refs("、".join(pieces[:count]))
         new = expanded[len(result) :]
         printed = _WHITESPACE.sub("", pieces[count - 1])
-        if len(new) == 1:
-            result.append((printed, new[0]))
+        if len(new) == 1 or ranges_as_printed:
+            result.extend((printed, ref) for ref in new)
         else:
             result.extend((_in_printed_style(ref, printed), ref) for ref in new)
     return result
@@ -247,6 +254,8 @@ class _Row:
     symbol: str
     paragraphs: str
     locations: str
+    # No paragraphs column: the locations are places in the cited report.
+    located_in_report: bool = False
     group: int = -1
     basis: str = ""
 
@@ -299,6 +308,8 @@ def _columns(header_rows: list[list[str]]) -> dict[str, int] | None:
         if following not in roles and any(len(cells) > following for cells in header_rows):
             by_role["paragraphs"] = following
     if not all(role in by_role for role in _REQUIRED_ROLES):
+        return None
+    if not any(role in by_role for role in _REFERENCE_ROLES):
         return None
     return by_role
 
@@ -383,7 +394,8 @@ def _data_row(
             block,
             evidence=report,
         )
-    return _Row(block, page, topic, symbols[0].symbol, paragraphs, locations)
+    located_in_report = "paragraphs" not in columns
+    return _Row(block, page, topic, symbols[0].symbol, paragraphs, locations, located_in_report)
 
 
 # --- topics of the rows ------------------------------------------------------------
@@ -543,7 +555,7 @@ def extract_index_entries(ctx: DocContext) -> list[IndexEntryRow]:
         ctx.warn(
             "index_table_missing",
             "thematic index without a table whose header names the topic, report and"
-            " paragraphs columns",
+            " paragraphs (or location) columns",
         )
         return []
     groups = _assign_topics(ctx, rows)
@@ -557,6 +569,8 @@ def extract_index_entries(ctx: DocContext) -> list[IndexEntryRow]:
 
 
 def _entries_of(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
+    if row.located_in_report:
+        return _entries_located_in_report(ctx, row, topic)
     block = row.block
     try:
         paragraphs = expand_refs(row.paragraphs)
@@ -590,6 +604,42 @@ def _entries_of(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
             block,
             evidence=f"paragraphs: {paragraphs}; locations: {[raw for raw, _ in locations]}",
         )
+    return _rows_of(ctx, row, topic, paragraphs, locations)
+
+
+def _entries_located_in_report(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
+    """Entries of a table whose only reference column is a place in the cited report:
+    the cited paragraph is the location below its chapter (``一.10.f`` → ``10.f``)."""
+    try:
+        locations = printed_items(row.locations, ranges_as_printed=True)
+    except RefParseError as error:
+        ctx.warn(
+            "index_reference_unreadable",
+            f"locations {row.locations!r} cannot be read ({error.reason}); row left out",
+            row.block,
+            evidence=error.fragment,
+        )
+        return []
+    if not locations:
+        ctx.warn("index_reference_unreadable", "index row cites no paragraph; left out", row.block)
+        return []
+    paragraphs = []
+    for _, location in locations:
+        found = paragraph_and_rest(location)
+        # printed_items only returns references with a paragraph number.
+        assert found is not None
+        paragraphs.append(".".join((str(found[0]), *found[1])))
+    return _rows_of(ctx, row, topic, paragraphs, locations)
+
+
+def _rows_of(
+    ctx: DocContext,
+    row: _Row,
+    topic: str,
+    paragraphs: list[str],
+    locations: list[tuple[str, str]],
+) -> list[IndexEntryRow]:
+    block = row.block
     main, sub = split_topic(topic)
     return [
         IndexEntryRow(

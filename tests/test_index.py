@@ -377,6 +377,38 @@ def test_index_located_in_the_cited_report(context_from_text) -> None:
     assert [f.check for f in ctx.findings] == ["index_topic_across_page"]
 
 
+# The same table as a PDF reads it when the gaps between its columns are narrow:
+# the report and its references in one cell, a continuation row without its empty
+# first cell, a topic cell and a reference list wrapped onto lines of their own.
+UNTABBED = "\n".join(
+    [
+        "专题\t会议报告\t出处（章.段/分段）",
+        "标识和记录保存的国际\tCTOC/COP/WG.6/2016/3 一.9-11",
+        "合作",
+        "CTOC/COP/WG.6/2020/4 二.3(b)、二.4、二",
+        ".5 和二.7",
+        "",
+    ]
+)
+
+
+def test_index_rows_without_tab_stops(context_from_text) -> None:
+    ctx = context_from_text(UNTABBED, "CTOC_COP_WG.6_2022_5.zh.txt", kind="recommendation_index")
+    entries = extract_index_entries(ctx)
+    got = [(e.topic, e.report_symbol[-6:], e.report_ref, e.location_raw) for e in entries]
+    topic = "标识和记录保存的国际合作"
+    assert got == [
+        (topic, "2016/3", "9", "一.9-11"),
+        (topic, "2016/3", "10", "一.9-11"),
+        (topic, "2016/3", "11", "一.9-11"),
+        (topic, "2020/4", "3.b", "二.3(b)"),
+        (topic, "2020/4", "4", "二.4"),
+        (topic, "2020/4", "5", "二.5"),
+        (topic, "2020/4", "7", "二.7"),
+    ]
+    assert [f.check for f in ctx.findings] == ["index_topic_fragment"]
+
+
 def test_index_located_in_the_cited_report_links_by_paragraph_number() -> None:
     recs = [
         {"rec_id": "R/2020/4#1", "doc_id": "R/2020/4", "number": 1, "paragraph_number": 2},

@@ -306,10 +306,11 @@ def _columns(header_rows: list[list[str]]) -> dict[str, int] | None:
         # A report header spanning two columns: the paragraphs follow the symbol.
         following = by_role["report"] + 1
         if following not in roles and any(len(cells) > following for cells in header_rows):
-            by_role["paragraphs"] = following
+            # Only a row that fills it shows that it is one (see _data_row).
+            by_role["spanned_paragraphs"] = following
     if not all(role in by_role for role in _REQUIRED_ROLES):
         return None
-    if not any(role in by_role for role in _REFERENCE_ROLES):
+    if not any(role in by_role for role in (*_REFERENCE_ROLES, "spanned_paragraphs")):
         return None
     return by_role
 
@@ -327,18 +328,38 @@ def _read_rows(ctx: DocContext) -> list[_Row]:
     header_rows: list[list[str]] = []
     page = 0
     broken = False
+    # The seq of the last block read as (part of) a row set without tab stops.
+    untabbed_seq: int | None = None
     for block in ctx.blocks:
-        if block.kind != "table_row":
-            header_rows = []
-            broken = broken or bool(rows)
-            continue
-        cells = _cells(block)
-        if _is_header(cells):
-            header_rows.append(cells)
-            columns = _columns(header_rows)
-            broken = broken or bool(rows)
-            continue
+        cells: list[str] | None = None
+        if block.kind == "table_row":
+            cells = _cells(block)
+            if _is_header(cells):
+                header_rows.append(cells)
+                columns = _columns(header_rows)
+                broken = broken or bool(rows)
+                untabbed_seq = None
+                continue
         header_rows = []
+        if columns is not None and (cells is None or not _reference_cells(cells, columns)):
+            # A row whose cells were not set off by tab stops (a PDF's narrow
+            # column gap, a continuation row without its empty first cell).
+            untabbed = _untabbed_cells(block.text, columns)
+            if untabbed is not None and (cells is not None or rows):
+                cells, untabbed_seq = untabbed, block.seq
+            elif (
+                cells is None
+                and untabbed_seq == block.seq - 1
+                and rows
+                and rows[-1].block.page == block.page
+            ):
+                _wrapped_cell(ctx, rows[-1], block)
+                untabbed_seq = block.seq
+                continue
+        if cells is None:
+            broken = broken or bool(rows)
+            untabbed_seq = None
+            continue
         if columns is None or not any(cells):
             continue
         previous = rows[-1].block if rows else None
@@ -356,6 +377,58 @@ def _read_rows(ctx: DocContext) -> list[_Row]:
     return rows
 
 
+def _reference_cells(cells: list[str], columns: dict[str, int]) -> bool:
+    """Whether a row prints anything in its paragraphs or location column."""
+    return any(_cell(cells, columns, role) for role in (*_REFERENCE_ROLES, "spanned_paragraphs"))
+
+
+def _untabbed_cells(text: str, columns: dict[str, int]) -> list[str] | None:
+    """A row's cells read from its one report symbol: the topic before it, the
+    references after it; None unless the text holds exactly one symbol followed
+    by references."""
+    flat = _WHITESPACE.sub(" ", text).strip()
+    found = find_symbols(flat)
+    if len(found) != 1:
+        return None
+    symbol = found[0]
+    start = flat.find(symbol.raw)
+    if start < 0:
+        return None
+    before, after = flat[:start].strip(), flat[start + len(symbol.raw) :].strip()
+    if not after:
+        return None
+    cells = [""] * (max(columns.values()) + 1)
+    cells[columns["topic"]] = before
+    cells[columns["report"]] = symbol.raw
+    # Without a named paragraphs column the references are the locations.
+    cells[columns.get("paragraphs", columns.get("location", columns["report"]))] = after
+    return cells
+
+
+def _wrapped_cell(ctx: DocContext, row: _Row, block: Block) -> None:
+    """A line without a symbol under a row set without tab stops: the wrapped end
+    of its references when they read only with it, else of its topic cell."""
+    text = _WHITESPACE.sub("", block.text)
+    field_name = "locations" if row.located_in_report else "paragraphs"
+    references = getattr(row, field_name)
+    if not _readable(references) and _readable(references + text):
+        setattr(row, field_name, references + text)
+        return
+    ctx.warn(
+        "index_topic_fragment",
+        f"a line holds only topic text; joined to the topic of line {row.block.line_start}",
+        block,
+    )
+    row.topic = join_topic_fragments(row.topic, clean_topic(block.text))[0]
+
+
+def _readable(references: str) -> bool:
+    try:
+        return bool(expand_refs(references))
+    except RefParseError:
+        return False
+
+
 def _data_row(
     ctx: DocContext,
     block: Block,
@@ -366,7 +439,7 @@ def _data_row(
 ) -> _Row | None:
     topic = clean_topic(_cell(cells, columns, "topic"))
     report = _cell(cells, columns, "report")
-    paragraphs = _cell(cells, columns, "paragraphs")
+    paragraphs = _cell(cells, columns, "paragraphs") or _cell(cells, columns, "spanned_paragraphs")
     locations = _cell(cells, columns, "location")
     symbols = find_symbols(report)
     if not symbols:
@@ -394,7 +467,7 @@ def _data_row(
             block,
             evidence=report,
         )
-    located_in_report = "paragraphs" not in columns
+    located_in_report = not paragraphs and "paragraphs" not in columns
     return _Row(block, page, topic, symbols[0].symbol, paragraphs, locations, located_in_report)
 
 

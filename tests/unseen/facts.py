@@ -273,7 +273,8 @@ def score(slug: str, expected: dict[str, Any], tables: dict[str, list[Row]]) -> 
     ]
 
     for name, (table, keys, ordered) in TABLES.items():
-        _score_rows(table, list(expected.get(name, [])), rows[table], keys, ordered, facts)
+        actual = slots(rows[table]) if name == "schedule" else rows[table]
+        _score_rows(table, list(expected.get(name, [])), actual, keys, ordered, facts)
     return result
 
 

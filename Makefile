@@ -1,4 +1,4 @@
-# raw/ -> build/extract/<file>.json (one per document) -> processed/ (tables + report)
+# raw/ -> build/extract/<file>.parquet (one fragment per document) -> processed/ (tables + report)
 #
 # A document is re-extracted only when its file, its catalog row or the code of
 # the per-document stages changes; the tables and report are re-assembled when
@@ -9,9 +9,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-RAW_FILES := $(sort $(wildcard raw/*.txt raw/*.pdf))
+# Upper-case extensions (.TXT, .PDF) are read like their lower-case twins.
+RAW_FILES := $(sort $(wildcard raw/*.txt raw/*.pdf raw/*.TXT raw/*.PDF))
 NAMES := $(notdir $(RAW_FILES))
-EXTRACTS := $(NAMES:%=build/extract/%.json)
+EXTRACTS := $(NAMES:%=build/extract/%.parquet)
 ROWS := $(NAMES:%=build/catalog/%.json)
 
 # Each stage's code is its package: the per-document stage (pipeline/document/,
@@ -22,18 +23,21 @@ SHARED_CODE := $(wildcard pipeline/*.py)
 CORPUS_DATA := pipeline/data/search_terms.txt $(wildcard pipeline/data/validation_*)
 EXTRACT_CODE := $(filter-out pipeline/cli.py pipeline/executors.py,$(SHARED_CODE)) \
 	$(filter-out $(CORPUS_DATA),$(wildcard pipeline/data/*)) \
-	$(shell find pipeline/document pipeline/normalize -name '*.py')
+	$(shell find pipeline/document pipeline/normalize pipeline/search -name '*.py')
 ASSEMBLE_CODE := $(SHARED_CODE) $(CORPUS_DATA) $(shell find pipeline/corpus pipeline/search -name '*.py')
 
 .DELETE_ON_ERROR:
-.PHONY: all test lint clean evaluate FORCE bench unseen
+.PHONY: all test lint clean evaluate FORCE bench unseen serve
 
 all: build/assembled.stamp
 
-$(INSTALLED): pyproject.toml
+# frictionless-arrow (plugins/) lets the stock `frictionless validate` read Parquet
+# with Arrow's types; it is installed as a regular package so frictionless finds it.
+$(INSTALLED): pyproject.toml $(wildcard plugins/frictionless-arrow/*)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet ./plugins/frictionless-arrow
 	touch $@
 
 # The list of raw files, rewritten only when a file is added or removed, so
@@ -50,7 +54,7 @@ build/catalog.stamp: $(wildcard raw/catalog.csv) build/manifest | $(INSTALLED)
 
 $(ROWS): build/catalog.stamp ;
 
-build/extract/%.json: raw/% build/catalog/%.json $(EXTRACT_CODE) | $(INSTALLED)
+build/extract/%.parquet: raw/% build/catalog/%.json $(EXTRACT_CODE) | $(INSTALLED)
 	@mkdir -p $(@D)
 	$(PY) -m pipeline extract $< --catalog-row build/catalog/$*.json --output $@
 
@@ -58,8 +62,13 @@ build/extract/%.json: raw/% build/catalog/%.json $(EXTRACT_CODE) | $(INSTALLED)
 # everything; the stamp is then not touched, so the next make tries again.
 build/assembled.stamp: $(EXTRACTS) build/manifest $(ASSEMBLE_CODE) \
 		$(if $(wildcard processed/datapackage.json),,FORCE) | $(INSTALLED)
-	$(PY) -m pipeline assemble --raw raw --extracts build/extract --out processed
+	$(PY) -m pipeline assemble --raw raw --extracts build/extract --out processed --work build/corpus
 	@touch $@
+
+# The tables in Datasette, at http://127.0.0.1:$(PORT)/untoc (build/site/untoc.db).
+PORT ?= 8001
+serve: build/assembled.stamp
+	$(PY) -m pipeline.site --processed processed --raw raw --out build/site --port $(PORT)
 
 test: $(INSTALLED)
 	$(PY) -m pytest

@@ -159,7 +159,7 @@ def _engine(module: Any, engine: str) -> Iterator[None]:
 
 
 def seed_extracts(params: dict[str, Any]) -> dict[str, Any]:
-    """Write ``build/extract/*.json`` of a make project in bulk, as make would
+    """Write ``build/extract/*.parquet`` of a make project in bulk, as make would
     (the same function on the rows that ``split-catalog`` wrote)."""
     from pipeline.corpus.assemble import raw_files
     from pipeline.executors import ProcessExecutor, extract_all
@@ -173,7 +173,7 @@ def seed_extracts(params: dict[str, Any]) -> dict[str, Any]:
         return json.loads((rows / f"{name}.json").read_text(encoding="utf-8"))
 
     def save(result: DocumentResult) -> None:
-        save_result(result, extracts / f"{result.source_file}.json")
+        save_result(result, extracts / f"{result.source_file}.parquet")
 
     started = time.perf_counter()
     executor = ProcessExecutor(params["jobs"])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.models import Finding
+from pipeline.vocab import read_rows
 
 RAW_SUFFIXES = (".txt", ".pdf")
 
@@ -44,22 +45,37 @@ def load_catalog(path: Path, raw_dir: Path) -> Catalog:
         return Catalog({}, [])
     rows: dict[str, dict[str, str]] = {}
     findings: list[Finding] = []
+    kinds = sorted(row["kind"] for row in read_rows("kinds.csv"))
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        for line, record in enumerate(csv.DictReader(handle), start=2):
+        reader = csv.DictReader(handle)
+        unknown = [name for name in reader.fieldnames or () if name not in COLUMNS]
+        if unknown:
+            findings.append(
+                _error(
+                    path,
+                    1,
+                    f"unknown column {', '.join(map(repr, unknown))} in the header;"
+                    f" the columns are {', '.join(COLUMNS)}",
+                    ",".join(reader.fieldnames or ()),
+                )
+            )
+        for line, record in enumerate(reader, start=2):
             name = (record.get("file") or "").strip()
             problem = _problem(name, raw_dir)
-            if problem:
+            kind = (record.get("kind") or "").strip()
+            if not problem and kind and kind not in kinds:
                 findings.append(
-                    Finding(
-                        check="catalog",
-                        severity="error",
-                        doc_id=None,
-                        message=f"{path.name} line {line}: {problem}",
-                        where=f"{path.name}:{line}",
-                        evidence=name,
-                        line=line,
+                    _error(
+                        path,
+                        line,
+                        f"unknown kind {kind!r}; the kinds are {', '.join(kinds)}"
+                        " (pipeline/data/kinds.csv)",
+                        kind,
                     )
                 )
+                record = {**record, "kind": ""}
+            if problem:
+                findings.append(_error(path, line, problem, name))
                 continue
             rows[name] = {
                 key: value.strip()
@@ -67,6 +83,18 @@ def load_catalog(path: Path, raw_dir: Path) -> Catalog:
                 if key in COLUMNS and key != "file" and value and value.strip()
             }
     return Catalog(rows, findings)
+
+
+def _error(path: Path, line: int, problem: str, evidence: str) -> Finding:
+    return Finding(
+        check="catalog",
+        severity="error",
+        doc_id=None,
+        message=f"{path.name} line {line}: {problem}",
+        where=f"{path.name}:{line}",
+        evidence=evidence,
+        line=line,
+    )
 
 
 def _problem(name: str, raw_dir: Path) -> str | None:
@@ -97,8 +125,36 @@ def split_catalog(catalog: Catalog, files: list[Path], out_dir: Path) -> list[Pa
     return written
 
 
+CATALOG_NAME = "catalog.csv"
+
+
+def unsupported_files(raw_dir: Path) -> list[Finding]:
+    """A ``warning`` for each file in ``raw/`` the pipeline does not read (``.docx``,
+    ``.md``, ``.html``): it is left out of the corpus, never silently."""
+    if not raw_dir.is_dir():
+        return []
+    supported = " or ".join(RAW_SUFFIXES)
+    return [
+        Finding(
+            check="raw_files",
+            severity="warning",
+            doc_id=None,
+            message=f"{path.name}: not read: unsupported file type {path.suffix or '(none)'!r}"
+            f" (the pipeline reads {supported}, in any case)",
+            where=path.name,
+            evidence=path.name,
+        )
+        for path in sorted(raw_dir.iterdir())
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.name != CATALOG_NAME
+        and path.suffix.lower() not in RAW_SUFFIXES
+    ]
+
+
 def raw_files(raw_dir: Path) -> list[Path]:
-    """The documents of the corpus: every .txt and .pdf directly in ``raw/``."""
+    """The documents of the corpus: every .txt and .pdf directly in ``raw/``, in
+    any case (``.TXT`` is read like ``.txt``)."""
     return sorted(
         path
         for path in raw_dir.iterdir()

@@ -4,10 +4,13 @@ akn | evaluate``."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,9 +40,37 @@ EPILOG_AKN = """examples:
   python -m pipeline akn CTOC/COP/2012/15 --instrument 6/1                  # resolution 6/1
   python -m pipeline akn CTOC/COP/2012/15 --instrument 6/1 --kind decision  # decision 6/1
 """
+# The tables a document fills (terms and topic suggestions are made at assembly),
+# spelt out: pipeline.schema imports pyarrow, which `extract` does without.
+EXTRACT_TABLES = (
+    "documents",
+    "paragraphs",
+    "footnotes",
+    "citations",
+    "recommendations",
+    "agenda_items",
+    "schedule",
+    "participants",
+    "resolution_paragraphs",
+    "index_entries",
+)
+SEARCH_TABLES = ("recommendations", "paragraphs", "resolution_paragraphs", "index_entries")
+EPILOG_SEARCH += """
+what a term is:
+  A UN symbol (CTOC/COP/WG.8/2016/2, A/RES/55/25), a resolution or decision
+  number (第 8/2 号决议, 决议 8/2 and 8/2 are all the term 8/2), a paragraph
+  reference (一.21) and a date (2016年10月17日) are each one term, matched
+  exactly; a query naming a symbol also lists the documents that cite it.
+  Other text is cut into words by jieba with a dictionary built from the corpus
+  (index topics, agenda titles, instrument names, body names) and
+  pipeline/data/search_terms.txt. A word counts only where it stands as a word:
+  联合调查 does not find rows where it is only part of 联合调查小组.
+
+exit status: 0 hits found, 1 no match, 2 usage error.
+"""
 EPILOG_EXTRACT = """examples:
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt          # summary on stdout
-  python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --output build/extract/x.json
+  python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --output build/extract/x.parquet
   python -m pipeline extract raw/CTOC_COP_WG.7_2017_5.zh.txt --table paragraphs   # rows as JSON
 """
 
@@ -90,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--scheduler", metavar="ADDRESS", help="use the Dask scheduler at ADDRESS (implies dask)"
     )
+    build.add_argument(
+        "--work",
+        type=Path,
+        help="keep the fragments and the corpus stage's caches here (default: a temporary"
+        " folder); on a shared disk, any engine can read the fragments",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress output")
     _add_limits(build)
     build.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -106,7 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--catalog", type=Path, help="catalog.csv (default: beside the file)")
     extract.add_argument("--catalog-row", type=Path, help="this file's catalog row as JSON")
     extract.add_argument("--output", type=Path, help="write the intermediate result here")
-    extract.add_argument("--table", help="print this table's rows as JSON lines")
+    extract.add_argument(
+        "--table",
+        choices=EXTRACT_TABLES,
+        metavar="TABLE",
+        help=f"print this table's rows as JSON lines ({', '.join(EXTRACT_TABLES)})",
+    )
     _add_limits(extract)
     extract.add_argument("--debug", action="store_true", help="show tracebacks")
     extract.set_defaults(func=_extract)
@@ -116,9 +158,31 @@ def _parser() -> argparse.ArgumentParser:
         help="assemble extracted documents into processed/",
         description="Concatenate per-document results, validate, write tables and report.",
     )
-    assemble_cmd.add_argument("--raw", type=Path, default=Path("raw"))
-    assemble_cmd.add_argument("--extracts", type=Path, default=Path("build/extract"))
-    assemble_cmd.add_argument("--out", type=Path, default=Path("processed"))
+    assemble_cmd.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("raw"),
+        help="input folder: its file list, catalog.csv and source hashes (default raw)",
+    )
+    assemble_cmd.add_argument(
+        "--extracts",
+        type=Path,
+        default=Path("build/extract"),
+        help="folder of the per-document fragments of `extract --output` (default build/extract)",
+    )
+    assemble_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("processed"),
+        help="output folder: tables, datapackage.json, validation/ (default processed)",
+    )
+    assemble_cmd.add_argument(
+        "--work",
+        type=Path,
+        default=Path("build/corpus"),
+        help="what the next run may reuse: terms per document, topic suggestions"
+        " (default build/corpus)",
+    )
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
 
@@ -127,19 +191,28 @@ def _parser() -> argparse.ArgumentParser:
         help="write one catalog row per raw file (used by make)",
         description="Write build/catalog/<file>.json for each raw file, only when it changed.",
     )
-    split.add_argument("--raw", type=Path, default=Path("raw"))
-    split.add_argument("--out", type=Path, default=Path("build/catalog"))
+    split.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("raw"),
+        help="input folder holding the raw files and catalog.csv (default raw)",
+    )
+    split.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/catalog"),
+        help="where <file>.json, one catalog row per raw file, is written (default build/catalog)",
+    )
     split.set_defaults(func=_split_catalog)
 
     search = commands.add_parser(
         "search",
         help="rank rows of processed/ for a query (BM25 over segmented terms)",
         description=(
-            "Segment QUERY as the corpus was segmented (jieba with the corpus dictionary;"
-            " traditional characters and full-width forms are normalized), rank the rows"
-            " of processed/terms.parquet with BM25 and print each hit with its reference"
-            " and the matching terms marked 【thus】. A term counts only where it stands as"
-            " a word, not inside a longer one."
+            "Cut QUERY into terms as the corpus was cut, rank the rows of"
+            " processed/terms.parquet with BM25 and print each hit with its reference"
+            " and the matching terms marked 【thus】. Traditional characters, full-width"
+            " forms and upper case are normalized first."
         ),
         epilog=EPILOG_SEARCH,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -147,11 +220,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", help="words to look for, e.g. 联合调查小组")
     search.add_argument(
         "--table",
-        choices=("recommendations", "paragraphs", "resolution_paragraphs", "all"),
+        choices=(*SEARCH_TABLES, "all"),
         default="recommendations",
-        help="which rows to rank (default recommendations; all: every indexed table)",
+        help=(
+            "which rows to rank (default recommendations, found by their text and by the"
+            " thematic-index topics that file them; index_entries: the topics themselves;"
+            " all: every indexed table)"
+        ),
     )
-    search.add_argument("--limit", type=int, default=10, help="at most N hits (default 10)")
+    search.add_argument(
+        "--limit", type=_positive_int, default=10, help="at most N hits, N ≥ 1 (default 10)"
+    )
     search.add_argument("--json", action="store_true", help="hits as one JSON document")
     search.add_argument(
         "--processed", type=Path, default=Path("processed"), help="folder of the tables"
@@ -203,6 +282,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     parser.add_argument(
@@ -237,11 +327,22 @@ def _build(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
     executor = make_executor(ExecutorChoice(args.executor, args.jobs, args.scheduler))
-    try:
-        results = _extract_all(files, catalog.row, executor, args.quiet, _limits(args))
-    finally:
-        executor.close()
-    return _finish(args.raw, results, args.out)
+    with _work_folder(args.work) as work:
+        try:
+            _extract_all(files, catalog.row, executor, args.quiet, _limits(args), work / "extract")
+        finally:
+            executor.close()
+        return _finish_fragments(args.raw, work / "extract", args.out, work / "corpus")
+
+
+@contextlib.contextmanager
+def _work_folder(work: Path | None) -> Iterator[Path]:
+    """``--work`` (kept, so a later build may reuse it), or a temporary folder."""
+    if work is not None:
+        yield work
+        return
+    with tempfile.TemporaryDirectory(prefix="untoc-build-") as folder:
+        yield Path(folder)
 
 
 def _extract_all(
@@ -250,18 +351,19 @@ def _extract_all(
     executor: Executor,
     quiet: bool,
     limits: Limits,
-) -> list[DocumentResult]:
-    """Every document through ``executor`` (see :mod:`pipeline.executors`), with progress."""
-    from pipeline.executors import extract_all
+    fragments: Path,
+) -> None:
+    """Every document through ``executor`` (see :mod:`pipeline.executors`), each
+    result written as its fragment as it arrives and then let go."""
+    from pipeline.executors import Task
 
     progress = _progress(len(files), quiet)
-
-    def arrived(result: DocumentResult) -> None:
-        _report_failure(result)
-        progress.update(1)
-
+    tasks: list[Task] = [(path, catalog_row(path.name), limits) for path in files]
     try:
-        return extract_all(files, catalog_row, executor, limits=limits, on_result=arrived)
+        for _, result in executor.run(tasks):
+            _report_failure(result)
+            save_result(result, fragments / f"{result.source_file}.parquet")
+            progress.update(1)
     finally:
         progress.close()
 
@@ -317,25 +419,33 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _assemble(args: argparse.Namespace) -> int:
-    from pipeline.corpus.assemble import load_results
-
-    return _finish(args.raw, load_results(args.raw, args.extracts), args.out)
+    return _finish_fragments(args.raw, args.extracts, args.out, args.work)
 
 
-def _finish(raw: Path, results: list[DocumentResult], out: Path) -> int:
-    from pipeline.corpus.assemble import assemble
+def _finish_fragments(raw: Path, extracts: Path, out: Path, work: Path) -> int:
+    from pipeline.catalog import unsupported_files
+    from pipeline.corpus.assemble import assemble_fragments
 
-    summary, _ = assemble(raw, results, out)
-    _print_summary(summary, out)
+    for finding in unsupported_files(raw):
+        print(f"warning: {finding.message}", file=sys.stderr)
+
+    summary, findings = assemble_fragments(raw, extracts, out, work)
+    _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0
 
 
-def _print_summary(summary: Summary, out: Path) -> None:
+def _print_summary(summary: Summary, findings: list[Finding], out: Path) -> None:
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items() if count)
-    findings = ", ".join(f"{count} {name}" for name, count in summary.findings.items())
+    counts = ", ".join(f"{count} {name}" for name, count in summary.findings.items())
     print(f"documents: {summary.documents} ({summary.failed} failed)", file=sys.stderr)
     print(f"rows: {rows}", file=sys.stderr)
-    print(f"findings: {findings} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+    print(f"findings: {counts} (see {out / 'validation' / 'report.md'})", file=sys.stderr)
+    # Which checks found what: the report has every finding, the summary names them.
+    for severity in ("error", "warning"):
+        checks = Counter(finding.check for finding in findings if finding.severity == severity)
+        if checks:
+            named = ", ".join(f"{check} {count}" for check, count in sorted(checks.items()))
+            print(f"  {severity}: {named}", file=sys.stderr)
 
 
 def _akn(args: argparse.Namespace) -> int:
@@ -351,20 +461,26 @@ def _akn(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from pipeline.search.engine import INDEXED_TABLES, SearchIndex, format_hits
 
+    if not args.query.strip():
+        print("error: search: the query is empty", file=sys.stderr)
+        return 2
     tables = INDEXED_TABLES if args.table == "all" else (args.table,)
     index = SearchIndex(args.processed, tables)
-    hits = index.search(args.query, limit=max(args.limit, 0))
+    hits = index.search(args.query, limit=args.limit)
+    cited_by = index.cited_by(args.query)
     if args.json:
         answer = {
             "query": args.query,
             "terms": index.query_terms(args.query),
             "tables": list(tables),
             "hits": [hit.to_json() for hit in hits],
+            "cited_by": cited_by,
         }
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        print(format_hits(hits, index.query_terms(args.query)))
-    return 0
+        words = index.query_terms(args.query)
+        print(format_hits(hits, words, cited_by, every_table=args.table == "all"))
+    return 0 if hits or cited_by else 1
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -151,6 +151,17 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class StatedCount:
+    """A count of attendees stated in prose (``108 个《公约》缔约国…派代表出席了…``),
+    as the attendance extractor read it, with the ``attendance_count`` finding
+    that reports it (document, line, sentence)."""
+
+    category: str
+    count: int
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     """Per-document limits, so that one pathological file cannot stall a build."""
 

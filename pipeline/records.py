@@ -28,6 +28,20 @@ class DocumentRow:
     page_count: int | None
     line_count: int | None
     symbol_source: str | None
+    # Set when the corpus is assembled (pipeline/corpus/meetings.py).
+    meeting_id: str | None = None
+
+
+@dataclass(slots=True)
+class MeetingRow:
+    meeting_id: str
+    body: str
+    body_name: str | None
+    meeting_number: int | None
+    date_start: date | None
+    date_end: date | None
+    venue: str | None
+    documents: list[str]
 
 
 @dataclass(slots=True)
@@ -44,6 +58,7 @@ class ParagraphRow:
     line_start: int
     line_end: int
     page: int | None
+    agenda_item: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +114,7 @@ class AgendaItemRow:
     line_start: int
     line_end: int
     page: int | None
+    annotation: str | None = None
 
 
 @dataclass(slots=True)
@@ -197,6 +213,7 @@ class TopicSuggestionRow:
 
 ROW_TYPES: dict[str, type] = {
     "documents": DocumentRow,
+    "meetings": MeetingRow,
     "paragraphs": ParagraphRow,
     "footnotes": FootnoteRow,
     "citations": CitationRow,

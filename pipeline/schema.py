@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,14 @@ _LINE_START = _c("line_start", _INT, "First 1-based line in the raw text (or tex
 _LINE_END = _c("line_end", _INT, "Last 1-based line in the raw text (or text from the PDF)")
 _PAGE = _c("page", _INT, "1-based page where known (PDF sources, or text with form feeds)")
 _PROVENANCE = (_LINE_START, _LINE_END, _PAGE)
+_MEETING_ID_PATTERN = r"^[A-Z][A-Za-z0-9.]*/[0-9]+$"
+_MEETING_ID = _c(
+    "meeting_id",
+    _STR,
+    "The meeting the document serves (meetings.meeting_id): <body>/<number>, or"
+    " <body>/<year> where the number is unknown",
+    pattern=_MEETING_ID_PATTERN,
+)
 _FOOTNOTE_REFS = _c(
     "footnote_refs", _INTS, "Footnote numbers whose markers were taken out of the text"
 )
@@ -122,9 +130,39 @@ TABLES: dict[str, Table] = {
                     "Where doc_id came from: catalog, text or file_name",
                     allowed=("catalog", "text", "file_name"),
                 ),
+                _MEETING_ID,
             ),
             key=("doc_id",),
             order=("doc_id",),
+        ),
+        Table(
+            "meetings",
+            "One row per meeting (session) of a body, from the documents that serve it"
+            " (pipeline/corpus/meetings.py)",
+            (
+                _c(
+                    "meeting_id",
+                    _STR,
+                    "<body>/<meeting number> (WG.7/4, COP/6); <body>/<year> where no"
+                    " document states the number",
+                    nullable=False,
+                    pattern=_MEETING_ID_PATTERN,
+                ),
+                _c("body", _STR, "Body code: COP, WG.4, WG.7, …", nullable=False),
+                _c("body_name", _STR, "Body as printed (a report's wording first)"),
+                _c("meeting_number", _INT, "Session or meeting number (第六届会议 → 6)"),
+                _c("date_start", pa.date32(), "First day of the meeting"),
+                _c("date_end", pa.date32(), "Last day of the meeting"),
+                _c("venue", _STR, "Meeting venue as printed"),
+                _c(
+                    "documents",
+                    _STRS,
+                    "doc_ids of the corpus documents that serve the meeting (agenda,"
+                    " report, background papers, indexes), in symbol order",
+                ),
+            ),
+            key=("meeting_id",),
+            order=("body", "date_start", "meeting_id"),
         ),
         Table(
             "paragraphs",
@@ -158,6 +196,14 @@ TABLES: dict[str, Table] = {
                 _FOOTNOTE_REFS,
                 _c("heading", _STR, "Nearest enclosing heading as printed"),
                 *_PROVENANCE,
+                _c(
+                    "agenda_item",
+                    _STR,
+                    "Canonical agenda item (2, 1.b) under which a report's paragraph was"
+                    " discussed, from its heading or a sentence such as 审议了议程项目 2"
+                    " (pipeline/document/extract/deliberations.py); null where none applies",
+                    pattern=r"^[0-9]+(?:\.[a-z]+)?$",
+                ),
             ),
             key=("doc_id", "seq"),
             order=("doc_id", "seq"),
@@ -244,6 +290,13 @@ TABLES: dict[str, Table] = {
                 _c("documents", _STRS, "Symbols of the documents listed for the item"),
                 _SEQ,
                 *_PROVENANCE,
+                _c(
+                    "annotation",
+                    _STR,
+                    "The Secretariat's annotation (说明) of the item in an annotated"
+                    " provisional agenda: its paragraphs, one a line, footnote markers out;"
+                    " not the item's 文件 list",
+                ),
             ),
             key=("doc_id", "agenda", "item"),
             order=("doc_id", "agenda", "seq", "item"),
@@ -358,9 +411,15 @@ TABLES: dict[str, Table] = {
                 _c(
                     "source_table",
                     _STR,
-                    "Table of the row: paragraphs, recommendations or resolution_paragraphs",
+                    "Table of the row: paragraphs, recommendations, resolution_paragraphs"
+                    " or index_entries (a thematic-index topic)",
                     nullable=False,
-                    allowed=("paragraphs", "recommendations", "resolution_paragraphs"),
+                    allowed=(
+                        "paragraphs",
+                        "recommendations",
+                        "resolution_paragraphs",
+                        "index_entries",
+                    ),
                 ),
                 _DOC_ID,
                 _c(

@@ -1,24 +1,35 @@
 """Per-document intermediate results: what ``extract`` hands to ``assemble``.
 
-One JSON file per raw document under ``build/extract/``, written atomically,
-so that make can rebuild one document without touching the others.
+One fragment per raw document under ``build/extract/`` (``<file>.parquet``),
+written atomically, so that make can rebuild one document without touching the
+others. A fragment is a Parquet file of one row: the document's identity, one
+column per output table holding its rows as a list of structs in that table's
+schema (``pipeline/schema.py``; rows in extraction order), its findings, its
+coverage and its contribution to the search dictionary. The corpus stage reads
+fragments with DuckDB (``unnest``) without turning them into Python objects.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
-import json
+import io
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.models import Finding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+_FINDING_FIELDS = ("check", "severity", "doc_id", "message", "where", "evidence", "line")
 
 
 @dataclass(slots=True)
@@ -28,6 +39,11 @@ class DocumentResult:
     doc_id: str | None
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Filled by the per-document checks: the share of the text that landed.
+    coverage: list[Any] = field(default_factory=list)
+    # What the document adds to the search dictionary: phrases and names.
+    phrases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -64,41 +80,142 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-def save_result(result: DocumentResult, path: Path) -> None:
-    payload = {
-        "format": FORMAT_VERSION,
-        "source_file": result.source_file,
-        "source_sha256": result.source_sha256,
-        "doc_id": result.doc_id,
-        "tables": result.tables,
-        "findings": [dataclasses.asdict(f) for f in result.findings],
+_FINDING = pa.struct(
+    [(name, pa.int32() if name == "line" else pa.string()) for name in _FINDING_FIELDS]
+)
+_SPAN = pa.struct(
+    [
+        ("line_start", pa.int32()),
+        ("line_end", pa.int32()),
+        ("characters", pa.int32()),
+        ("text", pa.string()),
+    ]
+)
+_COVERAGE = pa.struct(
+    [
+        ("doc_id", pa.string()),
+        ("characters", pa.int64()),
+        ("covered", pa.int64()),
+        ("spans", pa.list_(_SPAN)),
+    ]
+)
+
+
+def fragment_schema() -> pa.Schema:
+    """The schema of a fragment (one row per document)."""
+    from pipeline.schema import TABLES
+
+    return pa.schema(
+        [
+            ("format", pa.int32()),
+            ("source_file", pa.string()),
+            ("source_sha256", pa.string()),
+            ("doc_id", pa.string()),
+            ("failed", pa.bool_()),
+            *((name, pa.list_(row_type(name))) for name in TABLES if name not in CORPUS_TABLES),
+            ("findings", pa.list_(_FINDING)),
+            ("coverage", pa.list_(_COVERAGE)),
+            ("phrases", pa.list_(pa.string())),
+            ("names", pa.list_(pa.string())),
+        ]
+    )
+
+
+def row_type(name: str) -> pa.StructType:
+    """A row of table ``name`` as one struct value."""
+    from pipeline.schema import TABLES
+
+    return pa.struct(list(TABLES[name].schema.remove_metadata()))
+
+
+# Tables the corpus stage fills (from every document's rows): not in fragments.
+CORPUS_TABLES = ("meetings", "terms", "topic_suggestions")
+
+
+def fragment_table(result: DocumentResult) -> pa.Table:
+    """A result as the one-row Arrow table of its fragment. Rows the schema cannot
+    hold are left out, each with an ``error`` finding (see ``to_arrow``)."""
+    from pipeline.corpus.write import rejected_row, to_arrow
+    from pipeline.schema import TABLES
+
+    findings = list(result.findings)
+    columns: dict[str, Any] = {
+        "format": [FORMAT_VERSION],
+        "source_file": [result.source_file],
+        "source_sha256": [result.source_sha256],
+        "doc_id": [result.doc_id],
+        "failed": [result.failed],
     }
-    text = json.dumps(payload, ensure_ascii=False, default=_encode, indent=None, sort_keys=False)
-    write_atomic(path, (text + "\n").encode("utf-8"))
+    for name, table in TABLES.items():
+        if name in CORPUS_TABLES:
+            continue
+        arrow, rejected = to_arrow(table, result.tables.get(name, []), sort=False)
+        findings += [rejected_row(name, row, reason) for row, reason in rejected]
+        struct = pa.StructArray.from_arrays(
+            [column.combine_chunks() for column in arrow.columns], fields=list(row_type(name))
+        )
+        columns[name] = pa.ListArray.from_arrays(pa.array([0, len(struct)], pa.int32()), struct)
+    columns["findings"] = [[dataclasses.asdict(f) for f in findings]]
+    columns["coverage"] = [[_coverage_dict(c) for c in result.coverage]]
+    columns["phrases"] = [list(result.phrases)]
+    columns["names"] = [list(result.names)]
+    return pa.table(columns, schema=fragment_schema())
+
+
+def _coverage_dict(coverage: Any) -> dict[str, Any]:
+    return dataclasses.asdict(coverage) if dataclasses.is_dataclass(coverage) else dict(coverage)
+
+
+def save_result(result: DocumentResult, path: Path) -> None:
+    """Write ``result`` as its fragment, atomically."""
+    buffer = io.BytesIO()
+    pq.write_table(fragment_table(result), buffer, compression="zstd")
+    write_atomic(path, buffer.getvalue())
 
 
 def load_result(path: Path) -> DocumentResult:
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    if payload.get("format") != FORMAT_VERSION:
-        raise ValueError(f"{path}: intermediate format {payload.get('format')} is not supported")
+    """A fragment back as a result (for inspection and tests; the corpus stage
+    reads fragments with DuckDB instead)."""
+    row = pq.read_table(path).to_pylist()[0]
+    if row.get("format") != FORMAT_VERSION:
+        raise ValueError(f"{path}: intermediate format {row.get('format')} is not supported")
+    from pipeline.schema import TABLES
+
     return DocumentResult(
-        source_file=payload["source_file"],
-        source_sha256=payload["source_sha256"],
-        doc_id=payload["doc_id"],
-        tables=payload["tables"],
-        findings=[Finding(**f) for f in payload["findings"]],
+        source_file=row["source_file"],
+        source_sha256=row["source_sha256"],
+        doc_id=row["doc_id"],
+        tables={name: row[name] for name in TABLES if name not in CORPUS_TABLES},
+        findings=[Finding(**f) for f in row["findings"]],
+        coverage=row["coverage"],
+        phrases=tuple(row["phrases"]),
+        names=tuple(row["names"]),
     )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Temp file in the same directory, fsync, rename: readers never see half a file."""
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
+# Outputs are readable by every account (a web server, another user of a
+# shared processed/); mkstemp alone would leave them 0600.
+OUTPUT_MODE = 0o644
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside ``path``, renamed onto it (mode 0644) once the
+    block is done and the data is on disk; removed if the block fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as tmp:
-            tmp.write(data)
+            yield tmp
             tmp.flush()
             os.fsync(tmp.fileno())
+        os.chmod(tmp_name, OUTPUT_MODE)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -110,9 +227,3 @@ def remove_stale_temporaries(folder: Path) -> None:
     if folder.is_dir():
         for leftover in folder.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, date | time):
-        return value.isoformat()
-    raise TypeError(f"cannot serialize {type(value).__name__}")

@@ -133,3 +133,30 @@ def parse(html: str) -> list[Element]:
     collector.feed(html)
     collector.close()
     return collector.elements
+
+
+def ensure_cjk_font() -> None:
+    """A font with Chinese glyphs (Debian's fonts-noto-cjk), installed with apt-get
+    when fontconfig knows none, so that rendered pages show characters, not boxes."""
+    if _has_cjk_font():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        raise ChromiumUnavailable("no CJK font and no way to install fonts-noto-cjk (needs root)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "fonts-noto-cjk"]):
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=INSTALL_TIMEOUT, check=False
+        )
+        if done.returncode != 0:
+            raise ChromiumUnavailable(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
+    if not _has_cjk_font():
+        raise ChromiumUnavailable("fonts-noto-cjk installed but fontconfig lists no CJK font")
+
+
+def _has_cjk_font() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, check=False
+    )
+    return bool(listed.stdout.strip())

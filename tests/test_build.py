@@ -66,12 +66,78 @@ def test_datapackage_lists_tables_counts_and_sources(built: Path) -> None:
     assert all(len(s["sha256"]) == 64 for s in package["sources"])
 
 
+def test_datapackage_declares_table_schema_types_and_keeps_the_arrow_type(built: Path) -> None:
+    package = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    paragraphs = resources["paragraphs"]
+    assert paragraphs["profile"] == "tabular-data-resource"
+    assert "primaryKey" not in paragraphs
+    assert paragraphs["schema"]["primaryKey"] == list(TABLES["paragraphs"].key)
+    fields = {f["name"]: f for f in paragraphs["schema"]["fields"]}
+    assert fields["doc_id"] == {
+        "name": "doc_id",
+        "type": "string",
+        "arrowType": "string",
+        "description": "Normalized UN symbol of the source document",
+        "constraints": {"required": True},
+    }
+    assert (fields["number"]["type"], fields["number"]["arrowType"]) == ("integer", "int32")
+    assert "constraints" not in fields["number"]
+    assert fields["footnote_refs"]["type"] == "array"
+    schedule = {f["name"]: f for f in resources["schedule"]["schema"]["fields"]}
+    assert (schedule["date"]["type"], schedule["time_start"]["type"]) == ("date", "time")
+    assert schedule["time_start"]["arrowType"] == "time32[ms]"
+
+
+def _frictionless_validate(package: Path) -> subprocess.CompletedProcess[str]:
+    """The stock ``frictionless validate`` command of the environment."""
+    frictionless = Path(sys.executable).with_name("frictionless")
+    return subprocess.run(
+        [str(frictionless), "validate", str(package), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_frictionless_validates_the_datapackage(built: Path) -> None:
+    done = _frictionless_validate(built / "datapackage.json")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["valid"] is True
+    assert {task["name"] for task in report["tasks"]} == set(TABLES)
+
+
+def test_frictionless_rejects_a_package_whose_types_do_not_hold(
+    built: Path, tmp_path: Path
+) -> None:
+    shutil.copy(built / "documents.parquet", tmp_path)
+    package = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    documents = next(r for r in package["resources"] if r["name"] == "documents")
+    documents["schema"]["fields"][0]["type"] = "integer"  # doc_id holds symbols
+    package["resources"] = [documents]
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    done = _frictionless_validate(tmp_path / "datapackage.json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["valid"] is False
+
+
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     assert main(["build", "--raw", str(RAW), "--out", str(tmp_path), "--quiet"]) == 0
     for path in sorted(built.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.suffix != ".duckdb":
             again = tmp_path / path.relative_to(built)
             assert again.read_bytes() == path.read_bytes(), path.name
+    # DuckDB stamps each file it writes; what it holds is the same.
+    assert _duckdb_contents(tmp_path / "untoc.duckdb") == _duckdb_contents(built / "untoc.duckdb")
+
+
+def _duckdb_contents(path: Path) -> dict[str, list[tuple]]:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {name: con.execute(f'SELECT * FROM "{name}"').fetchall() for name in sorted(names)}
 
 
 def test_the_report_is_written(built: Path) -> None:
@@ -159,6 +225,9 @@ def test_a_removed_document_leaves_every_table(project: Path) -> None:
     assert "pipeline assemble" in output
     for name in TABLES:
         table = pq.read_table(project / "processed" / f"{name}.parquet")
+        if name == "meetings":  # a meeting lists its documents
+            assert "WG.4/8" not in table.column("meeting_id").to_pylist()
+            continue
         assert "CTOC/COP/WG.4/2018/1" not in table.column("doc_id").to_pylist()
 
 
@@ -172,3 +241,44 @@ def test_a_row_that_does_not_fit_the_schema_is_reported_not_fatal() -> None:
     arrow, rejected = to_arrow(_TABLES["citations"], [good, bad])
     assert arrow.num_rows == 1
     assert [row["line_start"] for row, _ in rejected] == [2]
+
+
+def test_the_duckdb_database_holds_every_table_with_comments_and_views(
+    built: Path, tmp_path: Path
+) -> None:
+    import duckdb
+
+    moved = tmp_path / "elsewhere.duckdb"
+    shutil.copy(built / "untoc.duckdb", moved)  # the file answers on its own
+    with duckdb.connect(str(moved), read_only=True) as con:
+        tables = {
+            row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        assert tables == set(TABLES)
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns()"
+            " WHERE table_name = 'paragraphs' AND column_name = 'agenda_item'"
+        ).fetchall()
+        assert comment == [
+            (TABLES["paragraphs"].schema.field("agenda_item").metadata[b"description"].decode(),)
+        ]
+        meetings = con.execute("SELECT meeting_id, documents FROM meetings").fetchall()
+        assert meetings == [
+            ("COP/6", ["CTOC/COP/2012/15"]),
+            ("WG.4/8", ["CTOC/COP/WG.4/2018/1"]),
+            ("WG.7/4", ["CTOC/COP/WG.7/2017/1", "CTOC/COP/WG.7/2017/5"]),
+            ("WG.7/6", ["CTOC/COP/WG.7/2019/4"]),
+        ]
+        topics = con.execute(
+            "SELECT topic FROM recommendation_topics WHERE rec_id = 'CTOC/COP/WG.7/2017/5#7'"
+        ).fetchall()
+        assert ("联合调查小组",) in topics
+        mexico = con.execute(
+            "SELECT meeting_id, category FROM attendance WHERE iso3 = 'MEX'"
+        ).fetchall()
+        assert mexico == [("WG.7/4", "state_party")]
+        refs = con.execute(
+            "SELECT ref FROM instrument_paragraphs WHERE instrument_number = '6/1'"
+            " AND instrument = 'resolution' LIMIT 3"
+        ).fetchall()
+        assert refs == [("formula",), ("pp.1",), ("pp.2",)]

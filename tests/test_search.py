@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 from pipeline.search.engine import (
     INDEXED_TABLES,
+    MARK_OPEN,
     DictionarySources,
     SearchIndex,
     Segmenter,
     bm25,
     dictionary_sources,
     dictionary_tables,
+    exact_terms,
     mark,
     normalize,
     normalize_aligned,
@@ -137,11 +139,17 @@ def test_the_fast_frequency_table_segments_exactly_as_jieba_does(
     for term in seg.added:
         reference.add_word(term)
     tables = dictionary_tables(processed)
-    texts = [row["text"] for name in INDEXED_TABLES for row in tables[name]]
+    texts = [row.get("text") or row["topic"] for name in INDEXED_TABLES for row in tables[name]]
     for text in texts:
         normalized = normalize(text)
         ours = [token.term for token in seg.tokens(normalized)]
-        theirs = [w for w in reference.cut(normalized, HMM=False) if re.search(r"[^\W_]", w)]
+        theirs, last = [], 0
+        for exact in [*exact_terms(normalized), None]:  # exact terms are not cut
+            gap = normalized[last : exact.start if exact else len(normalized)]
+            theirs += [w for w in reference.cut(gap, HMM=False) if re.search(r"[^\W_]", w)]
+            if exact:
+                theirs.append(exact.term)
+                last = exact.end
         assert ours == theirs, text
 
 
@@ -158,15 +166,16 @@ def test_terms_point_at_their_words_in_the_printed_text(processed: Path, terms: 
                 "resolution_paragraphs": lambda r: (
                     f"{r['instrument']}#{r['instrument_number']}#{r['ref']}"
                 ),
+                "index_entries": lambda r: r["topic"],
             }[name](row)
-            texts[(name, row["doc_id"], key)] = row["text"]
+            texts[(name, row["doc_id"], key)] = row.get("text") or row["topic"]
     assert {(r["source_table"], r["doc_id"], r["key"]) for r in terms} <= set(texts)
     for row in terms:
         text = texts[(row["source_table"], row["doc_id"], row["key"])]
         assert row["count"] == len(row["starts"]) == len(row["ends"])
         for start, end in zip(row["starts"], row["ends"], strict=True):
             # The printed span of the word (㈠ prints the word 一 of "(一)").
-            assert row["term"] in normalize(text[start:end])
+            assert row["term"] in "".join(normalize(text[start:end]).split())
             assert 0 <= start < end <= len(text)
 
 
@@ -188,7 +197,8 @@ def test_every_recommendation_holding_a_dictionary_term_is_found_by_it(
         holding = {key for (_, key), found in words.items() if term in found}
         if not holding:
             continue
-        hits = index.search(term, limit=1000)
+        # Only the hits found by their own text (others come through index topics).
+        hits = [hit for hit in index.search(term, limit=1000) if hit.matched]
         assert {hit.key for hit in hits} == holding, term
         assert all(f"【{term}】" in normalize(hit.marked) for hit in hits), term
         checked += 1
@@ -211,7 +221,10 @@ def test_a_term_printed_only_inside_a_longer_word_is_not_a_hit(
     assert "联合调查小组" in words
     assert "联合调查" not in words
     hits = index_all.search("联合调查", limit=1000)
-    assert rec_7 not in {(hit.table, hit.doc_id, hit.key) for hit in hits}
+    # Found, but only because the thematic index files it under 国际合作, 联合调查.
+    (found,) = [hit for hit in hits if (hit.table, hit.doc_id, hit.key) == rec_7]
+    assert (found.matched, found.filed_under) == ((), ("国际合作, 联合调查",))
+    assert MARK_OPEN not in found.marked
     assert rec_7 in {(h.table, h.doc_id, h.key) for h in index_all.search("联合调查小组")}
 
 
@@ -226,7 +239,8 @@ def test_searching_a_term_never_returns_rows_where_it_is_only_a_substring(
             for doc, found in rows_words.items()
             if term not in found and any(term in word for word in found)
         }
-        hits = {(h.table, h.doc_id, h.key) for h in index_all.search(term, limit=10_000)}
+        found = index_all.search(term, limit=10_000)
+        hits = {(h.table, h.doc_id, h.key) for h in found if h.matched}
         assert not hits & only_inside, term
         assert hits == {doc for doc, found in rows_words.items() if term in found}, term
         inside += len(only_inside)
@@ -318,3 +332,103 @@ def test_dictionary_sources_are_plain_data() -> None:
     assert "国际合作, 联合调查" in sources.phrases
     assert "缔约方会议" in sources.names  # from bodies.csv
     assert "联合调查小组" in sources.curated
+
+
+# --- exact terms: symbols, resolution numbers, paragraph references, dates ------------
+
+
+def test_symbols_references_and_dates_are_each_one_term() -> None:
+    text = normalize(
+        "依照第 8/2 号决议和决议 7/1，见 CTOC/COP/WG.8/2016/2、A/RES/55/25、一.21，2016 年 10 月 17 日"
+    )
+    assert [token.term for token in exact_terms(text)] == [
+        "8/2",
+        "7/1",
+        "ctoc/cop/wg.8/2016/2",
+        "a/res/55/25",
+        "一.21",
+        "2016年10月17日",
+    ]
+    first = exact_terms(text)[0]
+    assert text[first.start : first.end] == "第 8/2 号"
+
+
+def test_letters_and_slashes_alone_are_not_a_symbol() -> None:
+    assert exact_terms(normalize("and/or 和/或")) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [("第 8/2 号决议", ["8/2", "决议"]), ("决议 8/2", ["决议", "8/2"]), ("8/2", ["8/2"])],
+)
+def test_a_resolution_reference_is_matched_exactly(
+    index_all: SearchIndex, query: str, terms: list[str]
+) -> None:
+    assert index_all.query_terms(query) == terms
+    hits = index_all.search(query, limit=5)
+    assert hits
+    assert all("8/2" in hit.matched for hit in hits)
+    assert not any("6/2" in normalize(hit.text) and "8/2" not in hit.text for hit in hits)
+
+
+def test_a_symbol_query_finds_the_rows_and_the_documents_citing_it(index_all: SearchIndex) -> None:
+    symbol = "CTOC/COP/WG.8/2016/2"
+    hits = index_all.search(symbol, limit=100)
+    assert hits
+    assert all(symbol in "".join(hit.text.split()) for hit in hits)
+    assert all("【" in hit.marked for hit in hits)
+    citing = index_all.cited_by(symbol)
+    assert sorted(row["doc_id"] for row in citing) == [
+        "CTOC/COP/WG.4/2018/1",
+        "CTOC/COP/WG.7/2017/1",
+        "CTOC/COP/WG.7/2017/5",
+    ]
+    assert {row["cited_symbol"] for row in citing} == {symbol}
+
+
+def test_a_thematic_index_topic_leads_to_the_recommendations_it_files(processed: Path) -> None:
+    index = SearchIndex(processed, ("recommendations",))
+    hits = index.search("海上偷运")
+    assert [(hit.key, hit.filed_under) for hit in hits] == [
+        ("CTOC/COP/WG.7/2017/5#10", ("海上偷运", "海上偷运，国家当局通知秘书长")),
+        ("CTOC/COP/WG.7/2017/5#11", ("海上偷运",)),
+    ]
+    topics = SearchIndex(processed, ("index_entries",)).search("联合调查")
+    assert [(hit.key, hit.rec_ids) for hit in topics] == [
+        ("国际合作, 联合调查", ("CTOC/COP/WG.7/2017/5#7",))
+    ]
+
+
+def test_no_match_says_where_else_to_look_and_exits_1(
+    processed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "量子计算", "--processed", str(processed)]) == 1
+    assert capsys.readouterr().out == (
+        "no match (query terms: 量子 计算); try --table all (paragraphs, resolutions, topics)\n"
+    )
+
+
+def test_an_empty_query_is_a_usage_error(
+    processed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "  ", "--processed", str(processed)]) == 2
+    assert capsys.readouterr().err == "error: search: the query is empty\n"
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_limit_below_1_is_a_usage_error(
+    processed: Path, limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["search", "引渡", "--limit", limit, "--processed", str(processed)])
+    assert exited.value.code == 2
+    assert f"argument --limit: must be at least 1, not {limit}" in capsys.readouterr().err
+
+
+def test_search_help_says_what_a_term_is(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    out = capsys.readouterr().out
+    assert "what a term is:" in out
+    assert "第 8/2 号决议, 决议 8/2 and 8/2 are all the term 8/2" in out
+    assert "exit status: 0 hits found, 1 no match, 2 usage error." in out

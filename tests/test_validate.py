@@ -23,7 +23,7 @@ from pipeline.corpus.validate import (
     validate,
     write_report,
 )
-from pipeline.models import Finding
+from pipeline.models import Finding, StatedCount
 from pipeline.records import (
     AgendaItemRow,
     DocumentRow,
@@ -567,7 +567,13 @@ def test_counts_stated_in_prose_against_the_attendance_list() -> None:
         )
         for category, count in (("state_party", 3), ("signatory", 4))
     ]
-    findings = validate(tables, stated).findings
+    counts = [
+        StatedCount(category, count, finding)
+        for finding, (category, count) in zip(
+            stated, (("state_party", 3), ("signatory", 4)), strict=True
+        )
+    ]
+    findings = validate(tables, stated, counts).findings
     # The signatories have no list to compare with; the parties' list names two.
     assert kinds(findings) == {
         ("attendance_count_mismatch", "warning"),

@@ -1,21 +1,56 @@
-"""Assemble per-document results into the output tables and the report."""
+"""The corpus stage: per-document fragments into the output tables and the report.
+
+Fragments (``build/extract/<file>.parquet``, see :mod:`pipeline.store`) are
+read by DuckDB: each table is one ``SELECT … FROM read_parquet([...]) ORDER BY
+…`` over the fragments of the documents kept, streamed in record batches into
+``processed/<table>.parquet``, so the corpus is never held as Python objects.
+Rows keep the order of today's stable sort: the table's order, then the file,
+then the row's place in its fragment. What spans documents is done here:
+index entries linked to recommendations (a join), the checks of
+:mod:`pipeline.corpus.crossref` on the few rows they read, the search terms
+(per document, cached by fragment and dictionary) and the topic suggestions
+(cached by their inputs).
+"""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalog import load_catalog, raw_files
+import duckdb
+import pyarrow as pa
+
+from pipeline.catalog import load_catalog, raw_files, unsupported_files
 from pipeline.corpus.akn import write_akn
-from pipeline.corpus.link import link_recommendations
-from pipeline.corpus.topics import suggestion_rows
-from pipeline.corpus.validate import validate, write_report
-from pipeline.corpus.write import to_arrow, write_datapackage, write_table
+from pipeline.corpus.crossref import (
+    _adopted_against_provisional,
+    _speakers_against_attendance,
+    _unresolved_index_entries,
+)
+from pipeline.corpus.database import write_database
+from pipeline.corpus.meetings import meetings_of
+from pipeline.corpus.report import sort_findings, write_report
+from pipeline.corpus.write import rejected_row, to_arrow, write_batches, write_datapackage
+from pipeline.document.checks.common import ATTENDING_ROLES
 from pipeline.models import Finding
 from pipeline.schema import TABLES
-from pipeline.search.engine import dictionary_sources, segmenter, terms_rows
-from pipeline.store import DocumentResult, load_result, remove_stale_temporaries
+from pipeline.store import (
+    CORPUS_TABLES,
+    DocumentResult,
+    remove_stale_temporaries,
+    save_result,
+)
+
+# Tables whose fragment rows are completed across documents, through a view of
+# the same name over ``_<table>``: index entries (their rec_id) and documents
+# (their meeting_id).
+LINKED = ("index_entries", "documents")
+
+# Rows per batch streamed from DuckDB to the writer.
+BATCH_ROWS = 64 * 1024
 
 
 @dataclass
@@ -29,65 +64,73 @@ class Summary:
 def assemble(
     raw_dir: Path, results: list[DocumentResult], out_dir: Path
 ) -> tuple[Summary, list[Finding]]:
-    """Concatenate the results, check them, write tables, data package and report."""
+    """Results held in memory (tests, small corpora): written as fragments into a
+    temporary folder, then assembled as make assembles them."""
+    with tempfile.TemporaryDirectory(prefix="untoc-fragments-") as folder:
+        work = Path(folder)
+        for result in results:
+            save_result(result, work / "extract" / f"{result.source_file}.parquet")
+        return assemble_fragments(raw_dir, work / "extract", out_dir, work / "corpus")
+
+
+def assemble_fragments(
+    raw_dir: Path, extract_dir: Path, out_dir: Path, work_dir: Path
+) -> tuple[Summary, list[Finding]]:
+    """Concatenate the fragments of the documents now in ``raw/``, link and check
+    them, write tables, data package and report. ``work_dir`` keeps what the
+    next run may reuse (terms per document, topic suggestions)."""
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
-    findings: list[Finding] = list(catalog.findings)
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    documents: list[dict[str, Any]] = []
-    seen: dict[str, str] = {}
-    for result in sorted(results, key=lambda r: r.source_file):
-        findings += result.findings
-        status = "failed" if result.failed else "ok"
-        if result.doc_id and result.doc_id in seen:
-            findings.append(
-                Finding(
-                    check="duplicate_document",
-                    severity="error",
-                    doc_id=result.doc_id,
-                    message=(
-                        f"{result.source_file}: same symbol as {seen[result.doc_id]};"
-                        " its rows are left out"
-                    ),
-                    where=result.source_file,
-                )
-            )
-            status = "duplicate"
-        elif not result.failed:
-            if result.doc_id:
-                seen[result.doc_id] = result.source_file
-            for name, rows in result.tables.items():
-                tables[name].extend(rows)
-        documents.append(
-            {
-                "source_file": result.source_file,
-                "doc_id": result.doc_id,
-                "source_sha256": result.source_sha256,
-                "status": status,
-                "rows": {name: len(rows) for name, rows in result.tables.items()},
-            }
-        )
-    # Links between documents: index entries to the recommendations they cite.
-    tables["index_entries"], link_findings = link_recommendations(
-        tables["index_entries"], tables["recommendations"]
-    )
-    findings += link_findings
-    # Corpus-wide: segmented terms (the dictionary comes from the corpus) and topic suggestions.
-    seg = segmenter(dictionary_sources(tables))
-    tables["terms"] = terms_rows(tables, seg)
-    tables["topic_suggestions"] = suggestion_rows(tables, tables["terms"], seg)
-    arrows = {}
-    for name, table in TABLES.items():
-        arrows[name], rejected = to_arrow(table, tables[name])
-        findings += [_rejected_row(name, row, reason) for row, reason in rejected]
-    validation = validate(tables, findings)
-    findings = validation.findings
+    findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
+    names = [raw.name for raw in raw_files(raw_dir)]
+    paths = {name: extract_dir / f"{name}.parquet" for name in names}
+    present = [name for name in names if paths[name].exists()]
+    for name in names:
+        if name not in present:
+            findings.append(_not_extracted(name))
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    files = [str(paths[name]) for name in present]
+    documents, kept = _documents(con, files, findings)
+    fragment_list = _sql_list([str(paths[name]) for name in kept])
+    work_dir.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     remove_stale_temporaries(out_dir / "validation")
+    if files:
+        findings += _fragment_findings(con, _sql_list(files))
+    if kept:
+        _views(con, fragment_list)
+    else:
+        _empty_views(con)
+    # Meetings, from the documents that serve them (one small row per document).
+    meetings, meeting_of, meeting_findings = meetings_of(
+        _rows(con, "SELECT * EXCLUDE (_f, _i) FROM _documents ORDER BY _f, _i"),
+        _rows(
+            con,
+            "SELECT doc_id, agenda, item, documents FROM agenda_items"
+            " WHERE agenda = 'provisional' ORDER BY _f, _i",
+        ),
+    )
+    findings += meeting_findings
+    _meeting_view(con, meeting_of)
+    arrow, rejected = to_arrow(TABLES["meetings"], meetings)
+    findings += [rejected_row("meetings", row, reason) for row, reason in rejected]
+    findings += _cross_document_findings(con)
     counts: dict[str, int] = {}
-    for name, arrow in arrows.items():
-        write_table(arrow, out_dir / f"{name}.parquet")
-        counts[name] = arrow.num_rows
+    counts["meetings"] = write_batches(
+        TABLES["meetings"].schema, arrow.to_batches(), out_dir / "meetings.parquet"
+    )
+    for name, table in TABLES.items():
+        if name in CORPUS_TABLES:
+            continue
+        query = f"SELECT * EXCLUDE (_f, _i) FROM {name} ORDER BY {_order(table.order)}, _f, _i"
+        counts[name] = _write_query(con, query, table.schema, out_dir / f"{name}.parquet")
+    coverage = _coverage(con, fragment_list) if kept else []
+    from pipeline.corpus.terms import write_terms_and_suggestions
+
+    counts.update(write_terms_and_suggestions(con, kept, paths, out_dir, work_dir))
+    counts = {name: counts[name] for name in TABLES}
+    findings = sort_findings(findings)
     sources = [
         {
             "path": f"raw/{doc['source_file']}",
@@ -99,7 +142,8 @@ def assemble(
     # Resolutions and decisions as Akoma Ntoso, from the tables just written.
     findings += write_akn(out_dir)
     write_datapackage(out_dir, counts, sources)
-    write_report(out_dir / "validation", findings, documents, counts, validation.coverage)
+    write_report(out_dir / "validation", findings, documents, counts, coverage)
+    write_database(out_dir)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),
@@ -111,42 +155,250 @@ def assemble(
     return summary, findings
 
 
-def _rejected_row(table: str, row: dict[str, Any], reason: str) -> Finding:
-    """A row the table's schema cannot hold: left out of the table, reported here."""
+def _sql_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join("'" + item.replace("'", "''") + "'" for item in items) + "]"
+
+
+def _order(columns: Sequence[str]) -> str:
+    # pyarrow's sort puts nulls last and compares strings by their bytes, as here.
+    return ", ".join(f'"{column}" ASC NULLS LAST' for column in columns)
+
+
+def _not_extracted(name: str) -> Finding:
     return Finding(
-        check="write",
+        check="ingest",
         severity="error",
-        doc_id=row.get("doc_id"),
-        message=f"{table}: a row does not fit the schema and was left out ({reason})",
-        where=f"line {row.get('line_start')}",
-        evidence=str({key: value for key, value in row.items() if value is not None})[:200],
-        line=row.get("line_start"),
+        doc_id=None,
+        message=f"{name}: not extracted (run `make` or `pipeline build`)",
+        where=name,
     )
 
 
-def load_results(raw_dir: Path, extract_dir: Path) -> list[DocumentResult]:
-    """The intermediate result of every document now in ``raw/``; a document
-    removed from ``raw/`` is left out even if its old result is still there."""
-    results: list[DocumentResult] = []
-    for raw in raw_files(raw_dir):
-        path = extract_dir / f"{raw.name}.json"
-        if not path.exists():
-            results.append(
-                DocumentResult(
-                    source_file=raw.name,
-                    source_sha256=None,
-                    doc_id=None,
-                    findings=[
-                        Finding(
-                            check="ingest",
-                            severity="error",
-                            doc_id=None,
-                            message=f"{raw.name}: not extracted (run `make` or `pipeline build`)",
-                            where=raw.name,
-                        )
-                    ],
+def _documents(
+    con: duckdb.DuckDBPyConnection, files: list[str], findings: list[Finding]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """One small row per document (file, symbol, status, rows per table); the
+    files whose rows go into the tables: not failed, and the first with its symbol."""
+    if not files:
+        return [], []
+    # In the order the per-document stage extracts them (that of the report).
+    tables = [
+        "documents", "paragraphs", "footnotes", "citations", "agenda_items", "schedule",
+        "resolution_paragraphs", "recommendations", "index_entries", "participants",
+    ]  # fmt: skip
+    lengths = ", ".join(f'len("{name}") AS "{name}"' for name in tables)
+    rows = con.execute(
+        f"SELECT source_file, doc_id, source_sha256, failed, {lengths}"
+        f" FROM read_parquet({_sql_list(files)}) ORDER BY source_file"
+    ).fetchall()
+    documents: list[dict[str, Any]] = []
+    kept: list[str] = []
+    seen: dict[str, str] = {}
+    for source_file, doc_id, sha256, failed, *sizes in rows:
+        status = "failed" if failed else "ok"
+        if doc_id and doc_id in seen:
+            findings.append(
+                Finding(
+                    check="duplicate_document",
+                    severity="error",
+                    doc_id=doc_id,
+                    message=f"{source_file}: same symbol as {seen[doc_id]}; its rows are left out",
+                    where=source_file,
                 )
             )
+            status = "duplicate"
+        elif not failed:
+            if doc_id:
+                seen[doc_id] = source_file
+            kept.append(source_file)
+        documents.append(
+            {
+                "source_file": source_file,
+                "doc_id": doc_id,
+                "source_sha256": sha256,
+                "status": status,
+                "rows": dict(zip(tables, sizes, strict=True)),
+            }
+        )
+    # Findings of every fragment (failed and duplicate ones too) come with it.
+    return documents, kept
+
+
+def _fragment_findings(con: duckdb.DuckDBPyConnection, fragment_list: str) -> list[Finding]:
+    """Every finding the per-document stage reported (failed documents' too)."""
+    rows = con.execute(
+        f"SELECT unnest(findings, recursive := true) FROM read_parquet({fragment_list})"
+    ).fetchall()
+    return [Finding(*row) for row in rows]
+
+
+def _views(con: duckdb.DuckDBPyConnection, fragment_list: str) -> None:
+    """One view per table over the fragments: the rows, with the file (``_f``)
+    and the place in the fragment (``_i``) that keep the order stable."""
+    for name in TABLES:
+        if name in CORPUS_TABLES:
             continue
-        results.append(load_result(path))
-    return results
+        source = f"_{name}" if name in LINKED else name
+        con.execute(
+            f"CREATE VIEW {source} AS SELECT _f, _i, unnest(r) FROM ("
+            f' SELECT source_file AS _f, unnest(range(len("{name}"))) AS _i,'
+            f' unnest("{name}") AS r FROM read_parquet({fragment_list}))'
+        )
+    _link_view(con)
+
+
+def _empty_views(con: duckdb.DuckDBPyConnection) -> None:
+    for name, table in TABLES.items():
+        if name in CORPUS_TABLES:
+            continue
+        empty = pa.Table.from_batches([], table.schema.remove_metadata())
+        empty = empty.append_column("_f", pa.array([], pa.string()))
+        empty = empty.append_column("_i", pa.array([], pa.int64()))
+        con.register(f"_{name}_empty_rows", empty)
+        source = f"_{name}" if name in LINKED else name
+        con.execute(f"CREATE VIEW {source} AS SELECT * FROM _{name}_empty_rows")
+    _link_view(con)
+
+
+def _meeting_view(con: duckdb.DuckDBPyConnection, meeting_of: dict[str, str | None]) -> None:
+    """``documents`` with ``meeting_id`` set from the meetings found across documents."""
+    pairs = pa.table(
+        {
+            "doc_id": pa.array(list(meeting_of), pa.string()),
+            "meeting_id": pa.array(list(meeting_of.values()), pa.string()),
+        }
+    )
+    con.register("_meeting_of", pairs)
+    con.execute(
+        "CREATE VIEW documents AS SELECT d.* REPLACE (m.meeting_id AS meeting_id)"
+        " FROM _documents d LEFT JOIN _meeting_of m ON m.doc_id = d.doc_id"
+    )
+
+
+def _link_view(con: duckdb.DuckDBPyConnection) -> None:
+    """Index entries with ``rec_id`` set from the recommendations of the report
+    they cite: recommendation n of a report is the one whose paragraph number
+    (else its number) is n, n being the first paragraph number of
+    ``report_ref``; an entry of a report absent from the corpus keeps its
+    ``rec_id``, one of a present report that does not resolve gets null."""
+    con.execute(
+        """
+        CREATE VIEW _rec_keys AS
+        SELECT doc_id AS report, coalesce(paragraph_number, number) AS key,
+               arg_min(rec_id, (_f, _i)) AS rec_id
+        FROM recommendations
+        WHERE coalesce(paragraph_number, number) IS NOT NULL
+        GROUP BY ALL
+        """
+    )
+    con.execute(
+        """
+        CREATE VIEW index_entries AS
+        SELECT e.* REPLACE (
+            CASE WHEN e.report_symbol IN (SELECT report FROM _rec_keys)
+                 THEN k.rec_id ELSE e.rec_id END AS rec_id)
+        FROM _index_entries e
+        LEFT JOIN _rec_keys k
+          ON k.report = e.report_symbol
+         AND k.key = TRY_CAST(list_filter(string_split(e.report_ref, '.'),
+                                          lambda x: regexp_full_match(x, '[0-9]+'))[1] AS BIGINT)
+        """
+    )
+
+
+def _write_query(con: duckdb.DuckDBPyConnection, query: str, schema: pa.Schema, path: Path) -> int:
+    return write_batches(schema, arrow_batches(con, query), path)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
+    return arrow_table(con, query).to_pylist()
+
+
+def arrow_table(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
+    """The answer to ``query`` as an Arrow table (DuckDB 2 renamed the call)."""
+    result = con.sql(query)
+    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    return fetch()
+
+
+def arrow_batches(con: duckdb.DuckDBPyConnection, query: str) -> pa.RecordBatchReader:
+    """The answer to ``query`` streamed in batches of :data:`BATCH_ROWS`."""
+    result = con.sql(query)
+    fetch = getattr(result, "to_arrow_reader", None) or result.record_batch
+    return fetch(BATCH_ROWS)
+
+
+def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """The checks across documents, each on the few rows it reads."""
+    # Index entries of a report whose recommendations are in the corpus that
+    # name none of them (or one that is not there).
+    entries = _rows(
+        con,
+        "SELECT doc_id, topic, report_symbol, report_ref, rec_id, line_start"
+        " FROM index_entries e WHERE (rec_id IS NULL AND report_symbol IN"
+        " (SELECT report FROM _rec_keys)) OR (rec_id IS NOT NULL AND rec_id NOT IN"
+        " (SELECT rec_id FROM recommendations)) ORDER BY _f, _i",
+    )
+    recommendations = _rows(
+        con,
+        "SELECT doc_id, rec_id, number, paragraph_number FROM recommendations"
+        " WHERE doc_id IN (SELECT DISTINCT report_symbol FROM index_entries"
+        " WHERE rec_id IS NULL) ORDER BY _f, _i",
+    )
+    # Recommendations that name a rec_id must be known to the check as well.
+    recommendations += _rows(
+        con,
+        "SELECT doc_id, rec_id, number, paragraph_number FROM recommendations"
+        " WHERE rec_id IN (SELECT rec_id FROM index_entries WHERE rec_id IS NOT NULL)"
+        " AND doc_id NOT IN (SELECT DISTINCT report_symbol FROM index_entries"
+        " WHERE rec_id IS NULL) ORDER BY _f, _i",
+    )
+    documents = _rows(
+        con, "SELECT doc_id, body, meeting_number, date_start FROM documents ORDER BY _f, _i"
+    )
+    agenda = _rows(
+        con,
+        "SELECT doc_id, agenda, item, title, line_start FROM agenda_items"
+        " WHERE agenda IN ('adopted', 'provisional') ORDER BY _f, _i",
+    )
+    roles = ", ".join(f"'{role}'" for role in (*sorted(ATTENDING_ROLES), "speaker"))
+    participants = _rows(
+        con,
+        "SELECT doc_id, name, iso3, entity_type, role, line_start, seq FROM participants"
+        f" WHERE entity_type = 'state' AND role IN ({roles}) ORDER BY _f, _i",
+    )
+    tables = {
+        "index_entries": entries,
+        "recommendations": recommendations,
+        "documents": documents,
+        "agenda_items": agenda,
+        "participants": participants,
+    }
+    return [
+        *_unresolved_index_entries(tables),
+        *_adopted_against_provisional(tables),
+        *_speakers_against_attendance(tables),
+    ]
+
+
+def _coverage(con: duckdb.DuckDBPyConnection, fragment_list: str) -> list[Any]:
+    """Every kept document's coverage, as the per-document checks measured it."""
+    from pipeline.document.checks.common import Coverage, Span
+
+    rows = arrow_table(
+        con,
+        f"SELECT c FROM (SELECT unnest(coverage) AS c FROM read_parquet({fragment_list}))"
+        " ORDER BY c.doc_id",
+    )
+    return [
+        Coverage(
+            doc_id=item["doc_id"],
+            characters=item["characters"],
+            covered=item["covered"],
+            spans=tuple(Span(**span) for span in item["spans"]),
+        )
+        for item in rows.column("c").to_pylist()
+    ]
+
+
+__all__ = ["Summary", "assemble", "assemble_fragments", "raw_files", "to_arrow"]

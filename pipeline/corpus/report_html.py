@@ -25,7 +25,8 @@ _CSP = (
 )
 
 _STYLE = """
-body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif;
        margin: 1.5rem; color: #1f2328; line-height: 1.4; }
 h1 { margin-top: 0; }
 table { border-collapse: collapse; width: 100%; }

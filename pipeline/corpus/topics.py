@@ -233,6 +233,11 @@ def suggestion_rows(
         entries=list(tables.get("index_entries", ())),
         terms=list(terms),
     )
+    return suggestions_of(inputs, seg)
+
+
+def suggestions_of(inputs: Inputs, seg: Segmenter) -> list[Row]:
+    """The ``topic_suggestions`` rows of the model built from ``inputs``."""
     from pipeline.search.engine import as_row
 
     model = build_model(inputs, seg)

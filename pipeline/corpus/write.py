@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,16 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import SCHEMA_VERSION, TABLES, Table
-from pipeline.store import write_atomic
+from pipeline.models import Finding
+from pipeline.schema import SCHEMA_VERSION, TABLES, Column, Table
+from pipeline.store import atomic_file, write_atomic
 
 
 def to_arrow(
-    table: Table, rows: list[dict[str, Any]]
+    table: Table, rows: list[dict[str, Any]], *, sort: bool = True
 ) -> tuple[pa.Table, list[tuple[dict[str, Any], str]]]:
-    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order.
+    """Rows (dicts) to an Arrow table of the declared schema, sorted by its order
+    (unless ``sort`` is false: fragments keep the extraction order).
 
     A row that does not fit the schema is left out and returned with the
     reason, so the caller can report it; the other rows are still written.
@@ -36,7 +39,7 @@ def to_arrow(
             except (pa.ArrowException, TypeError, ValueError) as exc:
                 rejected.append((row, str(exc).splitlines()[0]))
         arrow = _convert(table, good)
-    if arrow.num_rows and table.order:
+    if sort and arrow.num_rows and table.order:
         arrow = arrow.sort_by([(name, "ascending") for name in table.order])
     return arrow, rejected
 
@@ -50,6 +53,54 @@ def _convert(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
             values = [_coerce(value, column.type) for value in values]
         columns[column.name] = values
     return pa.Table.from_pydict(columns, schema=table.schema)
+
+
+def rejected_row(table: str, row: dict[str, Any], reason: str) -> Finding:
+    """A row the table's schema cannot hold: left out of the table, reported here."""
+    return Finding(
+        check="write",
+        severity="error",
+        doc_id=row.get("doc_id"),
+        message=f"{table}: a row does not fit the schema and was left out ({reason})",
+        where=f"line {row.get('line_start')}",
+        evidence=str({key: value for key, value in row.items() if value is not None})[:200],
+        line=row.get("line_start"),
+    )
+
+
+# Rows per row group: what ``pq.write_table`` uses by default, so that a table
+# written in batches has the same layout as one written whole.
+ROW_GROUP_ROWS = 1024 * 1024
+
+
+def write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], path: Path) -> int:
+    """Stream record batches into ``path`` atomically, cast to ``schema``, in row
+    groups of :data:`ROW_GROUP_ROWS`; holds one row group at most. Returns the rows."""
+    total = 0
+    with (
+        atomic_file(path) as handle,
+        pq.ParquetWriter(handle, schema, compression="zstd", write_statistics=True) as writer,
+    ):
+        pending: list[pa.RecordBatch] = []
+        held = 0
+        for batch in batches:
+            pending.append(_cast(batch, schema))
+            held += batch.num_rows
+            total += batch.num_rows
+            if held >= ROW_GROUP_ROWS:
+                whole = pa.Table.from_batches(pending, schema)
+                writer.write_table(whole.slice(0, ROW_GROUP_ROWS))
+                rest = whole.slice(ROW_GROUP_ROWS)
+                pending, held = rest.to_batches(), rest.num_rows
+        if pending or total == 0:
+            writer.write_table(pa.Table.from_batches(pending, schema))
+    return total
+
+
+def _cast(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """A batch of DuckDB's types (strings, TIME as microseconds) in the declared ones."""
+    columns = [batch.column(field.name).cast(field.type) for field in schema]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def write_table(arrow: pa.Table, path: Path) -> str:
@@ -74,21 +125,14 @@ def write_datapackage(
         "resources": [
             {
                 "name": name,
+                "profile": "tabular-data-resource",
                 "path": f"{name}.parquet",
                 "format": "parquet",
                 "description": table.description,
                 "rows": counts.get(name, 0),
-                "primaryKey": list(table.key),
                 "schema": {
-                    "fields": [
-                        {
-                            "name": column.name,
-                            "type": str(column.type),
-                            "description": column.description,
-                            "nullable": column.nullable,
-                        }
-                        for column in table.columns
-                    ]
+                    "fields": [table_schema_field(column) for column in table.columns],
+                    "primaryKey": list(table.key),
                 },
             }
             for name, table in TABLES.items()
@@ -97,6 +141,44 @@ def write_datapackage(
     }
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     write_atomic(out_dir / "datapackage.json", text.encode("utf-8"))
+
+
+def table_schema_type(kind: pa.DataType) -> str:
+    """The Table Schema type (frictionless) of an Arrow type: the data package
+    declares these, and keeps the exact Arrow type beside them in ``arrowType``."""
+    if pa.types.is_boolean(kind):
+        return "boolean"
+    if pa.types.is_integer(kind):
+        return "integer"
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return "number"
+    if pa.types.is_date(kind):
+        return "date"
+    if pa.types.is_time(kind):
+        return "time"
+    if pa.types.is_timestamp(kind):
+        return "datetime"
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return "array"
+    if pa.types.is_struct(kind) or pa.types.is_map(kind):
+        return "object"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "string"
+    return "any"
+
+
+def table_schema_field(column: Column) -> dict[str, Any]:
+    """One field of a resource's Table Schema: ``required`` is the Table Schema
+    spelling of a column that is never null."""
+    field: dict[str, Any] = {
+        "name": column.name,
+        "type": table_schema_type(column.type),
+        "arrowType": str(column.type),
+        "description": column.description,
+    }
+    if not column.nullable:
+        field["constraints"] = {"required": True}
+    return field
 
 
 def _coerce(value: Any, kind: pa.DataType) -> Any:

@@ -10,12 +10,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.document.checks import check_document
 from pipeline.document.clean import clean_document
 from pipeline.document.describe import UNKNOWN_KIND, describe, symbol_from_file_name
 from pipeline.document.extract import DocContext
-from pipeline.document.extract.agenda import extract_agenda_items, extract_schedule
+from pipeline.document.extract.agenda import (
+    annotate_agenda_items,
+    extract_agenda_items,
+    extract_schedule,
+)
 from pipeline.document.extract.attendance import extract_participants
 from pipeline.document.extract.citations import extract_citations
+from pipeline.document.extract.deliberations import assign_agenda_items
 from pipeline.document.extract.index import extract_index_entries
 from pipeline.document.extract.recommendations import extract_recommendations
 from pipeline.document.extract.resolutions import extract_resolution_paragraphs
@@ -24,6 +30,7 @@ from pipeline.document.segment import segment
 from pipeline.errors import DocumentError
 from pipeline.models import Block, Finding, Limits
 from pipeline.records import FootnoteRow, ParagraphRow
+from pipeline.search.engine import dictionary_sources, read_body_names
 from pipeline.store import DocumentResult, rows_of
 
 
@@ -93,25 +100,39 @@ def _extract(path: Path, catalog_row: dict[str, str], limits: Limits) -> Documen
         )
     ctx = DocContext(meta=meta, clean=clean, blocks=blocks)
     # 5. extract: one list of records per table
+    agenda_items = annotate_agenda_items(ctx, extract_agenda_items(ctx))
     tables = {
         "documents": [ctx.meta],
-        "paragraphs": _paragraph_rows(ctx),
+        "paragraphs": assign_agenda_items(ctx, _paragraph_rows(ctx), agenda_items),
         "footnotes": _footnote_rows(ctx),
         "citations": extract_citations(ctx),
-        "agenda_items": extract_agenda_items(ctx),
+        "agenda_items": agenda_items,
         "schedule": extract_schedule(ctx),
         "resolution_paragraphs": extract_resolution_paragraphs(ctx),
         "recommendations": extract_recommendations(ctx),
         "index_entries": extract_index_entries(ctx),
         "participants": extract_participants(ctx),
     }
+    rows = {name: rows_of(records) for name, records in tables.items()}
+    # 6. check: everything about this document alone (the corpus stage checks
+    # only what spans documents)
+    findings, coverage = check_document(rows, ctx.findings, ctx.stated_counts)
+    # 7. its words for the search dictionary (the corpus stage takes the union)
+    words = dictionary_sources(rows)
     return DocumentResult(
         source_file=path.name,
         source_sha256=source.sha256,
         doc_id=meta.doc_id,
-        tables={name: rows_of(records) for name, records in tables.items()},
-        findings=ctx.findings,
+        tables=rows,
+        findings=findings,
+        coverage=coverage,
+        phrases=words.phrases,
+        names=tuple(name for name in words.names if name not in _BODY_NAMES),
     )
+
+
+# Names every dictionary holds (bodies.csv): not repeated in each fragment.
+_BODY_NAMES = frozenset(read_body_names())
 
 
 def _failure(path: Path, check: str, reason: str) -> DocumentResult:

@@ -133,9 +133,52 @@ SOURCES: dict[str, Source] = {
             reference=_resolution_reference,
             columns=("instrument", "instrument_number", "ref"),
         ),
+        # One indexed row per topic of a thematic index (see :func:`topic_rows`).
+        Source(
+            "index_entries",
+            key=lambda row: str(row["topic"]),
+            reference=lambda row: f"{row['doc_id']} topic {row['topic']}",
+            columns=("topic", "rec_id"),
+        ),
     )
 }
 INDEXED_TABLES = tuple(SOURCES)
+TOPICS = "index_entries"
+
+
+def topic_rows(entries: Iterable[Row]) -> list[Row]:
+    """One row per (index, topic) of ``index_entries``, its text the topic as
+    printed and ``rec_ids`` the recommendations the index files under it, so that
+    a topic is found by its own name and leads to its recommendations."""
+    grouped: dict[tuple[str, str], Row] = {}
+    for entry in entries:
+        if not entry.get("topic"):
+            continue
+        place = (entry["doc_id"], entry["topic"])
+        row = grouped.get(place)
+        if row is None:
+            row = grouped[place] = {
+                "doc_id": entry["doc_id"],
+                "topic": entry["topic"],
+                "text": entry["topic"],
+                "rec_ids": [],
+                "seq": None,
+                "line_start": entry.get("line_start"),
+                "line_end": entry.get("line_end"),
+                "page": entry.get("page"),
+            }
+        for bound, pick in (("line_start", min), ("line_end", max)):
+            if entry.get(bound) is not None:
+                known = row[bound]
+                row[bound] = entry[bound] if known is None else pick(known, entry[bound])
+        if entry.get("rec_id") and entry["rec_id"] not in row["rec_ids"]:
+            row["rec_ids"].append(entry["rec_id"])
+    return list(grouped.values())
+
+
+def indexed_rows(name: str, rows: Sequence[Row]) -> Sequence[Row]:
+    """The rows of table ``name`` as they are indexed."""
+    return topic_rows(rows) if name == TOPICS else rows
 
 
 # --- normalization -------------------------------------------------------------------
@@ -460,14 +503,21 @@ class Segmenter:
         return found
 
     def tokens(self, normalized: str) -> list[Token]:
-        """The words of an already normalized text, punctuation and spaces left out."""
+        """The words of an already normalized text, punctuation and spaces left out:
+        each exact term (:func:`exact_terms`) as one word, jieba's words between them."""
         found: list[Token] = []
-        start = 0
-        for word in self._tokenizer.cut(normalized, HMM=False):
-            end = start + len(word)
-            if _WORD.search(word):
-                found.append(Token(word, start, end))
-            start = end
+        last = 0
+        for exact in [*exact_terms(normalized), None]:
+            gap_end = exact.start if exact else len(normalized)
+            start = last
+            for word in self._tokenizer.cut(normalized[last:gap_end], HMM=False):
+                end = start + len(word)
+                if _WORD.search(word):
+                    found.append(Token(word, start, end))
+                start = end
+            if exact:
+                found.append(exact)
+                last = exact.end
         return found
 
     def terms(self, text: str) -> list[str]:
@@ -486,6 +536,51 @@ class Segmenter:
                     if self._tokenizer.FREQ.get(term[i : i + width])
                 ]
         return found
+
+
+# Exact terms: what analysts type to name one thing, matched as a whole and
+# never cut into words. Patterns run over normalized text (NFKC, lower case);
+# each match becomes one term, its whitespace removed.
+# A UN document symbol (ctoc/cop/wg.8/2016/2, a/res/55/25): the general grammar
+# of pipeline/normalize/symbols.py in lower case, with at least one digit.
+_SYMBOL_COMPONENT = (
+    r"(?:[a-z]{2,8}\.\d{1,4}|[a-z]{1,12}(?:\.(?:\d{1,5}|[a-z]{1,3}))?|\d{1,6})"
+    r"(?![a-z0-9]|\.[a-z0-9])"
+)
+_EXACT_SYMBOL = rf"(?<![a-z0-9._])[a-z]{{1,10}}(?:/\s{{0,4}}{_SYMBOL_COMPONENT})+(?![a-z0-9/])"
+# A resolution or decision number (8/2), with the 第 … 号 printed around it.
+_EXACT_INSTRUMENT = r"(?:第\s*)?(?<![\d/.a-z])(?P<instrument>\d{1,3}/\d{1,3})(?![\d/])(?:\s*号)?"
+# A paragraph reference of a chapter numbered in Chinese (一.21, 二.a.3).
+_EXACT_PARAGRAPH = r"[一二三四五六七八九十]{1,3}(?:\.[0-9a-z]{1,3})+(?![0-9a-z])"
+# A date: 2016年10月17日, 2016年10月, 2016-10-17.
+_EXACT_DATE = (
+    r"(?<!\d)(?:\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}-\d{1,2}-\d{1,2})(?!\d)"
+)
+_EXACT = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("symbol", _EXACT_SYMBOL),
+            ("date", _EXACT_DATE),
+            ("reference", _EXACT_INSTRUMENT),
+            ("paragraph", _EXACT_PARAGRAPH),
+        )
+    )
+)
+_DIGIT = re.compile(r"\d")
+
+
+def exact_terms(normalized: str) -> list[Token]:
+    """The exact terms of a normalized text, in order: UN symbols, resolution and
+    decision numbers (``第 8/2 号决议`` → ``8/2``), paragraph references of
+    chapters numbered in Chinese (``一.21``) and dates, each one term."""
+    found = []
+    for match in _EXACT.finditer(normalized):
+        if match["symbol"] and not _DIGIT.search(match["symbol"]):
+            continue  # letters and slashes only (and/or): not a symbol
+        term = match["instrument"] or "".join(match.group().split())
+        found.append(Token(term, match.start(), match.end()))
+    return found
 
 
 def _chunks(phrase: str) -> list[tuple[str, tuple[bool, bool]]]:
@@ -530,7 +625,7 @@ def terms_rows(tables: Tables, seg: Segmenter) -> list[Row]:
     """One row per (indexed row, term): its count and its spans in the printed text."""
     rows: list[Row] = []
     for name, source in SOURCES.items():
-        for row in tables.get(name, ()):
+        for row in indexed_rows(name, tables.get(name, ())):
             text = row.get("text") or ""
             normalized, origin = normalize_aligned(text)
             spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -619,6 +714,10 @@ class Hit:
     line_start: int | None
     line_end: int | None
     page: int | None
+    # The thematic-index topics that matched and file this row under them.
+    filed_under: tuple[str, ...] = ()
+    # The recommendations a matching topic files (index_entries hits).
+    rec_ids: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -634,6 +733,8 @@ class Hit:
             "line_start": self.line_start,
             "line_end": self.line_end,
             "page": self.page,
+            "filed_under": list(self.filed_under),
+            "rec_ids": list(self.rec_ids),
         }
 
 
@@ -682,7 +783,8 @@ class SearchIndex:
             name: self._terms.column(name).to_pylist()
             for name in ("source_table", "doc_id", "key", "term", "count")
         }
-        wanted = set(self.tables)
+        # Recommendations are also found through the topics that file them.
+        wanted = set(self.tables) | ({TOPICS} if "recommendations" in self.tables else set())
         self._lengths: dict[DocKey, int] = defaultdict(int)
         self._rows_of_term: dict[str, list[int]] = defaultdict(list)
         for index, (table, doc_id, key, term, count) in enumerate(
@@ -706,7 +808,10 @@ class SearchIndex:
         return list(dict.fromkeys(self.segmenter.terms(query)))
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
-        """The ``limit`` best rows for ``query``, best first (ties in table order)."""
+        """The ``limit`` best rows for ``query``, best first (ties in table order).
+
+        A recommendation that a matching thematic-index topic files gains that
+        topic's score and names the topic (``filed_under``)."""
         words = self.query_terms(query)
         postings: dict[str, dict[DocKey, int]] = defaultdict(dict)
         spans: dict[DocKey, list[tuple[int, int]]] = defaultdict(list)
@@ -723,7 +828,18 @@ class SearchIndex:
                 spans[doc] += zip(starts[index].as_py(), ends[index].as_py(), strict=True)
                 matched[doc].append(word)
         scores = bm25(words, postings, self._lengths)
-        rows = self._rows(set(scores))
+        rows = self._rows({doc for doc in scores if doc[0] == TOPICS})
+        filed_under: dict[DocKey, list[str]] = defaultdict(list)
+        if "recommendations" in self.tables:
+            for doc in [doc for doc in scores if doc[0] == TOPICS]:
+                for rec_id in rows[doc]["rec_ids"]:
+                    rec = ("recommendations", rec_id.rpartition("#")[0], rec_id)
+                    scores[rec] = scores.get(rec, 0.0) + scores[doc]
+                    filed_under[rec].append(rows[doc]["topic"])
+        if TOPICS not in self.tables:
+            scores = {doc: score for doc, score in scores.items() if doc[0] != TOPICS}
+        rows.update(self._rows({doc for doc in scores if doc[0] != TOPICS}))
+        scores = {doc: score for doc, score in scores.items() if doc in rows}
         order = sorted(scores, key=lambda doc: (-round(scores[doc], 9), rows[doc]["_order"]))
         hits = []
         for rank, doc in enumerate(order[:limit], start=1):
@@ -743,26 +859,43 @@ class SearchIndex:
                     line_start=row.get("line_start"),
                     line_end=row.get("line_end"),
                     page=row.get("page"),
+                    filed_under=tuple(sorted(set(filed_under[doc]))),
+                    rec_ids=tuple(row.get("rec_ids") or ()),
                 )
             )
         return hits
 
+    def cited_by(self, query: str) -> list[Row]:
+        """The citations of every UN symbol in ``query``: which documents cite it,
+        where (``citations.parquet``), in table order."""
+        symbols = {token.term for token in exact_terms(normalize(query)) if "/" in token.term}
+        symbols = {symbol for symbol in symbols if not _INSTRUMENT_NUMBER.fullmatch(symbol)}
+        if not symbols or not (self.processed / "citations.parquet").is_file():
+            return []
+        columns = ["doc_id", "cited_symbol", "context", "line_start", "line_end", "page"]
+        citations = read_parquet(self.processed / "citations.parquet", columns).to_pylist()
+        return [row for row in citations if normalize(row["cited_symbol"]) in symbols]
+
     def _rows(self, docs: set[DocKey]) -> dict[DocKey, Row]:
         """The indexed rows behind ``docs``, with their position in table order."""
         found: dict[DocKey, Row] = {}
-        for position, name in enumerate(self.tables):
+        for position, name in enumerate(dict.fromkeys((*self.tables, TOPICS))):
             wanted = {doc for doc in docs if doc[0] == name}
             if not wanted:
                 continue
             source = SOURCES[name]
-            columns = ["doc_id", "text", "line_start", "line_end", "page", *source.columns]
+            columns = ["doc_id", "line_start", "line_end", "page", *source.columns]
+            columns += ["text"] if name != TOPICS else []
             table = read_parquet(self.processed / f"{name}.parquet", dict.fromkeys(columns))
-            for index, row in enumerate(table.to_pylist()):
+            for index, row in enumerate(indexed_rows(name, table.to_pylist())):
                 doc = (name, row["doc_id"], source.key(row))
                 if doc in wanted:
                     row["_order"] = (position, index)
                     found[doc] = row
         return found
+
+
+_INSTRUMENT_NUMBER = re.compile(r"\d+/\d+")
 
 
 def dictionary_tables(processed: Path) -> dict[str, list[Row]]:
@@ -781,15 +914,35 @@ def dictionary_tables(processed: Path) -> dict[str, list[Row]]:
     }
 
 
-def format_hits(hits: Sequence[Hit], words: Sequence[str]) -> str:
-    """Hits for people: rank, reference, table, score, then the marked text."""
-    if not hits:
-        return f"no match (query terms: {' '.join(words) or '-'})"
-    lines = [f"query terms: {' '.join(words)}"]
+def format_hits(
+    hits: Sequence[Hit],
+    words: Sequence[str],
+    cited_by: Sequence[Row] = (),
+    every_table: bool = False,
+) -> str:
+    """Hits for people: rank, reference, table, score, then the marked text; then
+    the documents that cite a symbol of the query. A query that finds nothing says
+    where else to look."""
+    lines = []
+    if hits:
+        lines.append(f"query terms: {' '.join(words)}")
+    elif not cited_by:
+        elsewhere = "" if every_table else "; try --table all (paragraphs, resolutions, topics)"
+        return f"no match (query terms: {' '.join(words) or '-'}){elsewhere}"
     for hit in hits:
         lines.append(
             f"{hit.rank}. {hit.reference}  [{hit.table}, {hit.doc_id},"
             f" lines {hit.line_start}-{hit.line_end}, score {hit.score:.3f}]"
         )
         lines.append(f"   {hit.marked}")
+        if hit.filed_under:
+            lines.append(f"   filed under: {'; '.join(hit.filed_under)}")
+        if hit.rec_ids:
+            lines.append(f"   recommendations: {', '.join(hit.rec_ids)}")
+    if cited_by:
+        lines.append(f"cited by ({len(cited_by)}):")
+        lines += [
+            f"   {row['doc_id']}, lines {row['line_start']}-{row['line_end']}: {row['context']}"
+            for row in cited_by
+        ]
     return "\n".join(lines)

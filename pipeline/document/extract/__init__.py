@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.models import Block, CleanDocument, Finding
+from pipeline.models import Block, CleanDocument, Finding, StatedCount
 from pipeline.records import DocumentRow
 
 
@@ -20,6 +20,8 @@ class DocContext:
     clean: CleanDocument
     blocks: list[Block]
     findings: list[Finding] = field(default_factory=list)
+    # Attendance counts stated in prose, typed (read by the attendance check).
+    stated_counts: list[StatedCount] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:

@@ -830,3 +830,54 @@ def extract_schedule(ctx: DocContext) -> list[ScheduleRow]:
             _warn_line(ctx, "schedule_empty", "a schedule heading without rows", heading)
         rows.extend(_schedule_row(ctx, slot, agenda) for slot in slots)
     return rows
+
+
+# --- annotation texts ----------------------------------------------------------------------
+
+
+def annotate_agenda_items(ctx: DocContext, rows: list[AgendaItemRow]) -> list[AgendaItemRow]:
+    """Fill ``annotation`` on the rows of the provisional agenda (see
+    :func:`annotation_texts`); the other rows keep none. Returns ``rows``."""
+    texts = annotation_texts(ctx)
+    for row in rows:
+        if row.agenda == "provisional":
+            row.annotation = texts.get(row.item)
+    return rows
+
+
+def annotation_texts(ctx: DocContext) -> dict[str, str]:
+    """Item key → the text of its annotation in the 说明 after the list.
+
+    The text is the blocks under the item's heading (and any text the segmenter
+    joined to the heading), one paragraph a line, up to the next item heading,
+    the item's ``文件`` heading, an annex or the schedule; footnote markers were
+    taken out when the document was cleaned. An item whose heading is followed
+    directly by its sub-items' headings (``1. 组织事项`` then ``(a) 会议开幕``) has
+    no text of its own and no entry. The headings are found as
+    :func:`_annotations` finds them."""
+    items, end = _provisional_list(ctx, _quiet)
+    phrases = load_phrases()
+    by_key = {item.key: item for item in items}
+    paragraphs: dict[str, list[str]] = {}
+    current_key: str | None = None
+    in_documents = False
+    index = end
+    while items and index < len(ctx.blocks):
+        block = ctx.blocks[index]
+        index += 1
+        if _is_annex(block.text, phrases) or _is_phrase(block.text, phrases.schedule_heading):
+            break
+        heading = _annotation_heading(ctx, block, by_key, current_key, in_documents)
+        if heading is not None:
+            key, title, text = heading
+            if not text and key in by_key:
+                _, index = _complete_title(ctx, title, by_key[key].title, index)
+            current_key, in_documents = key, False
+        elif _is_phrase(block.text, phrases.documents_heading):
+            in_documents = True
+            continue
+        else:
+            text = block.text
+        if current_key in by_key and text and not in_documents:
+            paragraphs.setdefault(current_key, []).append(text)
+    return {key: "\n".join(texts) for key, texts in paragraphs.items()}

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from pipeline.document.clean import tidy_spacing
 from pipeline.document.extract import DocContext
-from pipeline.models import Block
+from pipeline.models import Block, StatedCount
 from pipeline.normalize.countries import CountryResolver, default_resolver, name_key
 from pipeline.normalize.numerals import chinese_to_int, fold_width
 from pipeline.normalize.refs import RefParseError, expand_refs
@@ -947,6 +947,7 @@ def extract_participants(ctx: DocContext) -> list[ParticipantRow]:
             evidence=sentence,
             severity="info",
         )
+        ctx.stated_counts.append(StatedCount(category, count, ctx.findings[-1]))
     extractor = _Extractor(ctx)
     paragraphs = _paragraphs(ctx.blocks)
     carried: str | None = None

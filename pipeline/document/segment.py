@@ -66,6 +66,8 @@ _CLOSING = frozenset("，。、；：？！）)》”’」』〉】〕%…")
 _FIRST_INDENT = 2.0
 # A line narrower than this share of the text width ends a title.
 _TITLE_SHARE = 0.75
+# How a line ends that a wrap did not cut: a sentence end or a closing bracket.
+_UNCUT_END = re.compile(r"[。；;！!？?：:）)」』”’]\s*$")
 # Ambiguous Roman sub-sub-items that are also letters of a lettered list.
 _ROMAN_OR_LETTER = {"i": "h", "v": "u", "x": "w"}
 # Scores of the main-sequence search: a member is worth far more than any
@@ -303,8 +305,12 @@ def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:
     text_lines = [line for line in lines if "\t" not in line.text]
     if not text_lines:
         return False
-    near_full = sum(1 for line in text_lines if abs(_width(line.text) - full_width) <= 1.5)
-    return near_full >= _WRAPPED_SHARE * len(text_lines)
+    near_full = [line for line in text_lines if abs(_width(line.text) - full_width) <= 1.5]
+    # A wrap cuts sentences: when every full line ends in a full stop, a colon or
+    # a closing bracket, the lines are as long as each other by chance (a short
+    # text of one paragraph a line).
+    cut = any(not _UNCUT_END.search(line.text) for line in near_full)
+    return cut and len(near_full) >= _WRAPPED_SHARE * len(text_lines)
 
 
 def _full_width(lines: list[CleanLine]) -> float:

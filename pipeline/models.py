@@ -87,6 +87,9 @@ class CleanLine:
     gap_before: int = 0
     # Footnote numbers whose markers were found glued to this line's text.
     footnote_refs: list[int] = field(default_factory=list)
+    # The text as printed, markers still in: where the line wrapped is
+    # measured on it.
+    printed: str = ""
 
 
 @dataclass(slots=True)

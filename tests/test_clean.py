@@ -106,3 +106,43 @@ def test_tidy_spacing_only_removes_spaces(text: str) -> None:
     tidied = tidy_spacing(text)
     assert tidied.replace(" ", "") == text.replace(" ", "")
     assert tidy_spacing(tidied) == tidied
+
+
+def test_compact_numbers_are_not_footnote_markers(context_from_text) -> None:
+    # 议程项目3 and a line 建议3 carry numbers, not marker 3; the marker is the
+    # 3 after the sentence.
+    text = "\n".join(
+        [
+            "1. 工作组审议了议程项目3，题为“技术援助”。",
+            "建议3",
+            "鼓励缔约国交流良好做法。3",
+            "",
+            "__________________",
+            "3 CTOC/COP/WG.2/2031/3。",
+        ]
+    )
+    clean = context_from_text(text, "CTOC_COP_WG.2_2031_4.zh.txt").clean
+    assert [(line.text, line.footnote_refs) for line in clean.lines] == [
+        ("1. 工作组审议了议程项目3，题为“技术援助”。", []),
+        ("建议3", []),
+        ("鼓励缔约国交流良好做法。", [3]),
+    ]
+
+
+def test_a_footnote_goes_on_after_a_line_with_a_stray_space(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "1. 数名发言者提及审议机制的费用问题1。",
+            "",
+            "__________________",
+            "1 据秘书处在背景文件中所作的初步估算，审议机制的费用将",
+            " 主要取决于审议周期的长短。",
+            "",
+            "V.31-03542",
+        ]
+    )
+    clean = context_from_text(text, "CTOC_COP_WG.5_2031_3.zh.txt").clean
+    assert [(f.number, f.text) for f in clean.footnotes] == [
+        (1, "据秘书处在背景文件中所作的初步估算，审议机制的费用将主要取决于审议周期的长短。")
+    ]
+    assert [line.text for line in clean.lines] == ["1. 数名发言者提及审议机制的费用问题。"]

@@ -188,3 +188,201 @@ def test_a_paragraph_number_glued_to_a_figure(context_from_text) -> None:
     ]
     assert blocks[2].text.startswith("12个《枪支议定书》缔约国派代表出席了会议")
     assert "涉及2.5万件枪支" in blocks[2].text
+
+
+def _wrap(text: str, width: int = 30, stray: tuple[int, ...] = ()) -> list[str]:
+    """``text`` hard-wrapped at ``width`` full-width characters (ASCII counts
+    half), the way text extraction gives a PDF; the lines numbered in ``stray``
+    get a stray leading space."""
+    lines = [""]
+    for char in text:
+        used = sum(0.5 if c.isascii() else 1.0 for c in lines[-1])
+        if used + (0.5 if char.isascii() else 1.0) > width:
+            lines.append("")
+        lines[-1] += char
+    return [(" " + line if index in stray else line) for index, line in enumerate(lines)]
+
+
+_STATES = (
+    "以下缔约国的代表作了发言：阿尔及利亚、阿根廷、奥地利、巴西、智利、中国、克罗地亚、"
+    "古巴、塞浦路斯、埃及、法国、德国、意大利、墨西哥、荷兰、挪威、秘鲁、南非、西班牙、"
+    "瑞士和土耳其。"
+)
+_SECOND = (
+    "工作组审议了议程项目2，题为“技术援助”。秘书处一名代表作了介绍性发言，概述了"
+    "秘书处自工作组上次会议以来开展的活动。"
+)
+
+
+def test_a_continuation_line_may_start_with_a_space_anywhere(context_from_text) -> None:
+    # The list of states goes on after "、" on a line with a stray space; so
+    # does a line cut after a plain character.
+    lines = [
+        "一. 会议概要",
+        *_wrap("1. " + _STATES, stray=(1, 2)),
+        *_wrap("2. " + _SECOND, stray=(1,)),
+    ]
+    assert lines[2].startswith(" ")
+    blocks = context_from_text("\n".join(lines), "CTOC_COP_WG.2_2031_4.zh.txt").blocks
+    assert [(b.kind, b.number, b.text) for b in blocks] == [
+        ("chapter", None, "会议概要"),
+        ("paragraph", 1, _STATES),
+        ("paragraph", 2, _SECOND),
+    ]
+
+
+def test_indentation_alone_never_starts_a_block(context_from_text) -> None:
+    # A full line ending a sentence, then a line with a leading space: the
+    # paragraph goes on. A short finished line ends it whatever follows.
+    lines = [
+        "1. 工作组在2031年5月3日第1次会议上审议了议程项目3，题为“合作”。",
+        " 会议期间共举行了四次会议。许多发言者指出，非正式合作渠道对于及时",
+        "执行请求至关重要。",
+        "2. 工作组通过了本报告。",
+    ]
+    text = (
+        "工作组在2031年5月3日第1次会议上审议了议程项目3，题为“合作”。会议期间共举行"
+        "了四次会议。许多发言者指出，非正式合作渠道对于及时执行请求至关重要。"
+    )
+    blocks = context_from_text("\n".join(lines), "CTOC_COP_WG.3_2031_4.zh.txt").blocks
+    assert [(b.number, b.text) for b in blocks] == [(1, text), (2, "工作组通过了本报告。")]
+
+
+def test_a_paragraph_goes_on_after_page_furniture_and_footnotes(context_from_text) -> None:
+    lines = _wrap("1. " + _STATES.replace("克罗地亚、", "克罗地亚1、"))
+    furniture = [
+        "",
+        "__________________",
+        "1 联合国，《条约汇编》，第2225卷，第39574号。",
+        "",
+        "V.31-04123 (C)",
+        "*3104123*",
+        "CTOC/COP/WG.2/2031/4",
+        "",
+        "2/9",
+        "",
+    ]
+    text = "\n".join(
+        [*lines[:2], *furniture, " " + lines[2], *lines[3:], "2. 工作组通过了本报告。"]
+    )
+    context = context_from_text(text, "CTOC_COP_WG.2_2031_4.zh.txt")
+    assert [(b.number, b.text, b.footnote_refs) for b in context.blocks] == [
+        (1, _STATES, [1]),
+        (2, "工作组通过了本报告。", []),
+    ]
+    assert [(f.number, f.text) for f in context.clean.footnotes] == [
+        (1, "联合国，《条约汇编》，第2225卷，第39574号。")
+    ]
+
+
+def test_a_preambular_paragraph_split_by_a_page_is_one_paragraph(context_from_text) -> None:
+    first = (
+        "回顾其第9/1号决议，其中缔约方会议请各缔约国加强国际合作，以便查明、冻结和没收犯罪"
+        "所得，并鼓励各缔约国交流经验，"
+    )
+    second = "注意到秘书处编写的背景文件，"
+    wrapped = _wrap(first)
+    lines = [
+        "第 15/2 号决议",
+        "",
+        "缔约方会议，",
+        wrapped[0],
+        "",
+        "V.31-04123",
+        "*3104123*",
+        "CTOC/COP/2031/15",
+        "",
+        " " + wrapped[1],
+        *wrapped[2:],
+        second,
+        "1. 决定继续审议这一问题。",
+    ]
+    blocks = context_from_text("\n".join(lines), "CTOC_COP_2031_15.zh.txt").blocks
+    assert [b.text for b in blocks if b.kind == "body"] == ["缔约方会议，", first, second]
+
+
+def test_a_label_with_no_space_after_it_and_full_width_digits(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "一.导言",
+            "1.工作组第十次会议于2031年5月3日在维也纳举行。",
+            "２．此外，秘书处编写了一份背景文件。",
+            "3.工作组通过了本报告。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.3_2031_4.zh.txt").blocks
+    assert [(b.kind, b.label, b.number, b.text) for b in blocks] == [
+        ("chapter", "一.", None, "导言"),
+        ("paragraph", "1.", 1, "工作组第十次会议于2031年5月3日在维也纳举行。"),
+        # The printed text keeps its full-width comma: no NFKC on stored text.
+        ("paragraph", "２．", 2, "此外，秘书处编写了一份背景文件。"),
+        ("paragraph", "3.", 3, "工作组通过了本报告。"),
+    ]
+
+
+def test_an_indented_agenda_before_its_annotations_is_not_the_main_sequence(
+    context_from_text,
+) -> None:
+    text = "\n".join(
+        [
+            "一. 临时议程",
+            "  1. 组织事项。",
+            "  2. 通过报告。",
+            "二. 说明",
+            "1. 组织事项",
+            "1. 工作组会议将于2031年10月27日上午10时开幕。",
+            "2. 拟议工作安排载于附件。",
+            "3. 各缔约国务请提交其代表团成员名单。",
+            "2. 通过报告",
+            "4. 工作组将在会议最后一天通过一份报告。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.3_2031_1.zh.txt").blocks
+    assert [b.number for b in blocks if b.kind == "paragraph"] == [1, 2, 3, 4]
+    assert next(b.text for b in blocks if b.kind == "paragraph") == (
+        "工作组会议将于2031年10月27日上午10时开幕。"
+    )
+
+
+def test_an_officer_list_set_with_tabs_is_a_list_not_a_table(context_from_text) -> None:
+    text = "\n".join(
+        [
+            "1. 工作组选出下列主席团成员：",
+            "主席：\tMaría Ortiz（智利）",
+            "副主席：\tLerato Mokoena（南非）",
+            "\tJakub Nowak（波兰）",
+            "报告员：\tCamila Restrepo（哥伦比亚）",
+            "2. 工作组通过了议程。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.4_2031_4.zh.txt").blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "工作组选出下列主席团成员："),
+        ("body", "主席： María Ortiz（智利）"),
+        ("body", "副主席： Lerato Mokoena（南非）"),
+        ("body", "Jakub Nowak（波兰）"),
+        ("body", "报告员： Camila Restrepo（哥伦比亚）"),
+        ("paragraph", "工作组通过了议程。"),
+    ]
+
+
+def test_an_officer_list_read_from_a_pdf_starts_its_own_blocks(context_from_text) -> None:
+    # A PDF reads the tab stop as a space; the role and its colon open the row
+    # even after a full line ending in a colon.
+    text = "\n".join(
+        [
+            "1.工作组在2031年7月13日第1次会议上以鼓掌方式选举以下人员为主席团成员：",
+            "主席： Ana Lucía Ferreyra（阿根廷）",
+            "副主席： Tomasz Wielgosz（波兰）",
+            "Kwame Boateng-Asare（加纳）",
+            "2.工作组通过了议程。",
+        ]
+    )
+    blocks = context_from_text(text, "CTOC_COP_WG.7_2031_3.zh.txt").blocks
+    assert [b.text for b in blocks] == [
+        "工作组在2031年7月13日第1次会议上以鼓掌方式选举以下人员为主席团成员：",
+        "主席： Ana Lucía Ferreyra（阿根廷）",
+        "副主席： Tomasz Wielgosz（波兰）",
+        "Kwame Boateng-Asare（加纳）",
+        "工作组通过了议程。",
+    ]

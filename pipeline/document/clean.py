@@ -96,6 +96,12 @@ _LABEL_LINE = re.compile(
 # Numbers that measure something are never markers: 第 32 条, 20 次, 108 个.
 _NOT_MARKER_BEFORE = set("第至和及与或、-–—/.")
 _NOT_MARKER_AFTER = set("年月日时分秒条款段项号次届个名卷页章节点岁%％倍万亿千百")
+# Words a number follows when printed compactly (议程项目3, 建议3): never a marker.
+_NUMBERED_WORDS = read_lines("numbered_words.txt")
+# A line that is only a label word and its number (建议3) is a label.
+_LABEL_LINE = re.compile(
+    rf"^\s*(?:{'|'.join(map(re.escape, read_lines('recommendations_labels.txt')))})\s*\d{{1,3}}\s*$"
+)
 
 
 @dataclass(slots=True)
@@ -250,13 +256,9 @@ def split_footnotes(lines: list[_Line], by_page: bool) -> tuple[list[_Line], lis
 
 
 def _continues(previous: str, text: str) -> bool:
-    """Text files: an unindented line after an unfinished footnote continues it.
-
-    The first body line of the next page carries a leading space in
-    extracted text, which is what tells it apart.
-    """
-    unfinished = not (_TERMINAL.search(previous) or _URL_END.search(previous))
-    return unfinished and not text[:1].isspace()
+    """Text files: a line after an unfinished footnote continues it (a stray
+    leading space does not tell; extracted text puts one anywhere)."""
+    return not (_TERMINAL.search(previous) or _URL_END.search(previous))
 
 
 def _next_footnote(marker: str, current: str | None, last_number: int) -> bool:
@@ -391,7 +393,7 @@ def take_out_markers(lines: list[CleanLine], footnotes: list[Footnote]) -> None:
     used: set[int] = set()
     for index, line in enumerate(lines):
         allowed = _footnotes_for_line(line, numbered)
-        if not allowed:
+        if not allowed or _LABEL_LINE.match(line.text):
             continue
         previous_char = lines[index - 1].text[-1:] if index else ""
         line.text = _strip_markers(line, allowed - used, previous_char, used)
@@ -425,12 +427,16 @@ def _strip_markers(line: CleanLine, allowed: set[int], previous_char: str, used:
         after = text[match.end() : match.end() + 1]
         if number not in allowed or before in _NOT_MARKER_BEFORE or after in _NOT_MARKER_AFTER:
             continue
+        if text[: match.start()].endswith(_NUMBERED_WORDS):
+            continue
         pieces.append(text[position : match.start()])
         position = match.end()
         line.footnote_refs.append(number)
         used.add(number)
         allowed.discard(number)
     pieces.append(text[position:])
+    if position:
+        line.printed = text
     return "".join(pieces).rstrip()
 
 

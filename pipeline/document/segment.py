@@ -14,6 +14,7 @@ Rules follow the documents' layout, not their content:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -21,13 +22,23 @@ from dataclasses import dataclass, field
 
 from pipeline.document.clean import join_texts
 from pipeline.models import Block, BlockKind, CleanLine
-from pipeline.normalize.numerals import chinese_to_int, int_to_roman, marker_value, roman_to_int
+from pipeline.normalize.numerals import (
+    chinese_to_int,
+    fold_width,
+    int_to_roman,
+    marker_value,
+    roman_to_int,
+)
 
 _CHAPTER = re.compile(
     r"^(?P<label>(?P<value>[一二三四五六七八九十]{1,3})\s*[.．、])\s*(?P<rest>\S.*)$"
 )
 _SECTION = re.compile(r"^(?P<label>(?P<value>[A-Z])\s*[.．])\s*(?P<rest>[^\x00-\x7f].*)$")
-_NUMBERED = re.compile(r"^(?P<label>(?P<value>\d{1,3})\s*[.．])(?!\d)\s*(?P<rest>\S.*)$")
+# Digits ASCII or full-width (１２．): the label is matched as printed, so that
+# the text after it keeps the document's own punctuation.
+_NUMBERED = re.compile(
+    r"^(?P<label>(?P<value>[0-9０-９]{1,3})\s*[.．])(?![0-9０-９])\s*(?P<rest>\S.*)$"
+)
 # "9.12个缔约国…": a number glued to the paragraph number (unspaced print);
 # taken as a label only after a finished sentence, never mid-paragraph.
 _NUMBERED_BEFORE_DIGIT = re.compile(
@@ -39,9 +50,20 @@ _SUBSUBITEM = re.compile(
     r"|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))[)）])\s*(?P<rest>.*)$"
 )
 _TERMINAL = re.compile(r"[。；;！!？?：:]\s*[”’」』）)]?$")
+# The first cell of an officer list row: a short role followed by a colon.
+_ROLE_CELL = re.compile(r"^\s*[^\s\d:：]{1,10}[:：]\s*$")
+# A line opened by a short role and a colon set off by space (a tab stop read
+# from a PDF, or space-aligned text): a row of an officer list.
+_ROLE_LINE = re.compile(r"^[^\s\d:：，。、]{1,6}[:：]\s+\S")
 _OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
 _BRACKET_END = re.compile(r"[）)]\s*$")
 _COMMA_END = re.compile(r"[，,、]\s*$")
+# Marks that may not end a line (they stay with what follows) and marks that
+# may not start one (they stay with what precedes).
+_OPENING = frozenset("（(《“‘「『〈【〔")
+_CLOSING = frozenset("，。、；：？！）)》”’」』〉】〕%…")
+# The deepest first-line indent of a paragraph, in full-width characters.
+_FIRST_INDENT = 2.0
 # A line narrower than this share of the text width ends a title.
 _TITLE_SHARE = 0.75
 # Ambiguous Roman sub-sub-items that are also letters of a lettered list.
@@ -79,7 +101,8 @@ def segment(lines: list[CleanLine], label_words: tuple[str, ...] = ("建议",)) 
     label_pattern = _label_word_pattern(label_words)
     full_width = _full_width(lines)
     wrapped = _hard_wrapped(lines, full_width)
-    drafts = _split_blocks(lines, full_width, label_pattern, wrapped)
+    lines, list_rows = _untab_role_lists(lines)
+    drafts = _split_blocks(lines, full_width, label_pattern, wrapped, list_rows)
     blocks = [_classify(index, draft, drafts, full_width) for index, draft in enumerate(drafts)]
     _number_main_sequence(blocks)
     _assign_sections(blocks)
@@ -105,8 +128,8 @@ def match_label(text: str, label_pattern: re.Pattern[str] | None = None) -> _Lab
             return _Label("chapter", m["label"], int_to_roman(value), m["rest"])
     if m := _SECTION.match(text):
         return _Label("section", m["label"], m["value"], m["rest"])
-    if m := _NUMBERED.match(unicodedata.normalize("NFKC", text[:6]) + text[6:]):
-        return _Label("paragraph", m["label"], m["value"], m["rest"])
+    if m := _NUMBERED.match(text):
+        return _Label("paragraph", m["label"], fold_width(m["value"]), m["rest"])
     if m := _SUBSUBITEM.match(text):
         value = marker_value(m["label"]) or _roman_value(m["value"])
         if value:
@@ -123,8 +146,35 @@ def _roman_value(text: str | None) -> int | None:
 # --- splitting -----------------------------------------------------------------
 
 
+def _untab_role_lists(lines: list[CleanLine]) -> tuple[list[CleanLine], set[int]]:
+    """Officer lists set with tab stops (``主席：<TAB>name``, then rows with an
+    empty first cell) are lists, not tables: each row becomes the line the
+    space-aligned print gives (``主席： name``, ``name``), a block of its own.
+    Returns the lines and the numbers of those rows."""
+    result: list[CleanLine] = []
+    rows: set[int] = set()
+    in_list = False
+    for line in lines:
+        cells = line.text.split("\t")
+        if len(cells) == 2 and _ROLE_CELL.match(cells[0]) and cells[1].strip():
+            line = dataclasses.replace(line, text=f"{cells[0].strip()} {cells[1].strip()}")
+            in_list = True
+        elif in_list and len(cells) == 2 and not cells[0].strip() and cells[1].strip():
+            line = dataclasses.replace(line, text=cells[1].strip())
+        else:
+            in_list = False
+        if in_list:
+            rows.add(line.number)
+        result.append(line)
+    return result, rows
+
+
 def _split_blocks(
-    lines: list[CleanLine], full_width: float, label_pattern: re.Pattern[str], wrapped: bool
+    lines: list[CleanLine],
+    full_width: float,
+    label_pattern: re.Pattern[str],
+    wrapped: bool,
+    list_rows: set[int],
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_subitem: str | None = None
@@ -138,7 +188,15 @@ def _split_blocks(
         glued = None if label else _NUMBERED_BEFORE_DIGIT.match(line.text)
         if glued and (previous is None or _ends_block(previous.lines[-1].text, full_width)):
             label = _Label("paragraph", glued["label"], glued["value"], glued["rest"])
-        if previous is None or not wrapped or _starts_block(line, label, previous, full_width):
+        standalone = previous is not None and (
+            line.number in list_rows or previous.lines[-1].number in list_rows
+        )
+        if (
+            previous is None
+            or not wrapped
+            or standalone
+            or _starts_block(line, label, previous, full_width)
+        ):
             drafts.append(_Draft([line], label))
         else:
             previous.lines.append(line)
@@ -158,6 +216,14 @@ def _is_letter_not_roman(label: _Label, last_subitem: str | None) -> bool:
 def _starts_block(
     line: CleanLine, label: _Label | None, previous: _Draft, full_width: float
 ) -> bool:
+    """Whether ``line`` starts a block, decided from both ends of the wrap.
+
+    A line continues the previous one when that one was wrapped (the line's
+    first word would not have fitted on it) or was cut inside a bracket, a
+    symbol or a word, and the line carries no label. Indentation alone never
+    starts a block: extracted text puts a stray space before continuation
+    lines anywhere in a paragraph.
+    """
     last = previous.lines[-1]
     if "\t" in line.text or "\t" in last.text:
         return True  # table rows stand alone
@@ -167,23 +233,47 @@ def _starts_block(
         return True  # extra space sets off a heading or a new block
     if _OPEN_END.search(last.text):
         return False  # a line cut inside a bracket, a symbol or a word goes on
-    finished = bool(_TERMINAL.search(last.text))
-    short = _width(last.text) < full_width - 2.5
-    baseline = previous.lines[1].indent if len(previous.lines) > 1 else 0.0
-    indented = line.indent > baseline
-    if label is not None:
+    if label is not None or _ROLE_LINE.match(line.text):
         return True
-    if _COMMA_END.search(last.text):
-        # Preambular paragraphs end with a comma: indentation or a short last
-        # line tells where one ends.
-        return indented or short
-    if not finished:
-        # A title: much shorter than the text, or a single line followed by an
-        # indented one.
-        return _width(last.text) < _TITLE_SHARE * full_width or (
-            len(previous.lines) == 1 and line.indent > last.indent
-        )
-    return short or indented
+    # The first line of a block may be indented, leaving it less room.
+    room = full_width
+    if len(previous.lines) == 1 and last.indent > 0:
+        room -= _FIRST_INDENT
+    # Wrapped: the line's first unbreakable piece would not have fitted.
+    wrapped = _width(_printed(last)) + _width(_first_unit(_printed(line))) > room
+    if wrapped:
+        return False
+    if _TERMINAL.search(last.text) or _COMMA_END.search(last.text):
+        return True  # a sentence or a preambular paragraph ended short of the width
+    # No sentence end: a title, much shorter than the text or set off by the
+    # indentation of the text that follows it.
+    return _width(last.text) < _TITLE_SHARE * full_width or line.indent > last.indent
+
+
+def _printed(line: CleanLine) -> str:
+    return line.printed or line.text
+
+
+def _first_unit(text: str) -> str:
+    """The piece a line cannot be broken inside: a character with the opening
+    marks before it and the closing marks (and glued footnote markers) after
+    it, or a run of Latin words and digits (a name's words stay together:
+    ``Lucas Moreira Dantas``)."""
+    text = text.strip()
+    end = 0
+    while end < len(text) and text[end] in _OPENING:
+        end += 1
+    end += 1
+    while end < len(text):
+        char = text[end]
+        between_latin = end + 1 < len(text) and _narrow(text[end - 1]) and _narrow(text[end + 1])
+        if char == " " and between_latin:
+            end += 2
+        elif char in _CLOSING or char.isdigit() or (_narrow(char) and _narrow(text[end - 1])):
+            end += 1
+        else:
+            break
+    return text[:end]
 
 
 def _width(text: str) -> float:
@@ -191,8 +281,15 @@ def _width(text: str) -> float:
     stripped = text.strip()
     if not stripped:
         return 0
-    # Encoding to ASCII with errors ignored keeps exactly the ASCII characters.
-    return len(stripped) - 0.5 * len(stripped.encode("ascii", "ignore"))
+    return len(stripped) - 0.5 * sum(1 for char in stripped if _narrow(char))
+
+
+def _narrow(char: str) -> bool:
+    """A half-width character: ASCII and the Latin letters of names (``í``)."""
+    if char.isascii():
+        return True
+    kind = unicodedata.east_asian_width(char)
+    return kind in ("Na", "H") or (kind in ("N", "A") and char < "\u2000")
 
 
 def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:
@@ -284,13 +381,14 @@ def main_sequence(candidates: list[tuple[int, int, float, int]]) -> set[int]:
     indented); among otherwise equal chains the one with the longer paragraphs
     wins (nested lists are made of short items).
     """
+    # The sequence's indentation is that of its least indented paragraph 1; a
+    # member set off from it is most likely an item of a nested list (nested
+    # lists, and an agenda printed before its annotations, are indented).
+    base = min((indent for _, number, indent, _ in candidates if number == 1), default=0.0)
     best: dict[int, tuple[float, int | None]] = {}
     # The best-scoring chain end seen so far for each number: enough for the
     # recurrence, and linear in the number of candidates.
     best_for_number: dict[int, int] = {}
-    # The sequence's indentation is that of its first paragraph; a member set
-    # off from it is most likely an item of a nested list.
-    base = next((indent for _, number, indent, _ in candidates if number == 1), 0.0)
     for position, (_, number, indent, length) in enumerate(candidates):
         offset = min(1.0, abs(indent - base))
         own = _MEMBER - _INDENT_COST * offset + min(length, 400) / 400

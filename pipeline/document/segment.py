@@ -240,7 +240,8 @@ def _starts_block(
     if len(previous.lines) == 1 and last.indent > 0:
         room -= _FIRST_INDENT
     # Wrapped: the line's first unbreakable piece would not have fitted.
-    wrapped = _width(_printed(last)) + _width(_first_unit(_printed(line))) > room
+    first = _first_unit(_printed(line), markers=bool(line.footnote_refs))
+    wrapped = _width(_printed(last)) + _width(first) > room
     if wrapped:
         return False
     if _TERMINAL.search(last.text) or _COMMA_END.search(last.text):
@@ -254,11 +255,11 @@ def _printed(line: CleanLine) -> str:
     return line.printed or line.text
 
 
-def _first_unit(text: str) -> str:
+def _first_unit(text: str, markers: bool = False) -> str:
     """The piece a line cannot be broken inside: a character with the opening
-    marks before it and the closing marks (and glued footnote markers) after
-    it, or a run of Latin words and digits (a name's words stay together:
-    ``Lucas Moreira Dantas``)."""
+    marks before it and the closing marks after it (and the digits of a glued
+    footnote marker, where the line had ``markers``), or a run of Latin words
+    and digits (a name's words stay together: ``Lucas Moreira Dantas``)."""
     text = text.strip()
     end = 0
     while end < len(text) and text[end] in _OPENING:
@@ -269,7 +270,11 @@ def _first_unit(text: str) -> str:
         between_latin = end + 1 < len(text) and _narrow(text[end - 1]) and _narrow(text[end + 1])
         if char == " " and between_latin:
             end += 2
-        elif char in _CLOSING or char.isdigit() or (_narrow(char) and _narrow(text[end - 1])):
+        elif (
+            char in _CLOSING
+            or (markers and char.isdigit())
+            or (_narrow(char) and _narrow(text[end - 1]))
+        ):
             end += 1
         else:
             break

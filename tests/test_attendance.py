@@ -511,6 +511,18 @@ def test_clean_name(name: str, remark: str, lead: bool) -> None:
     assert clean_name(cleaned) == cleaned
 
 
+@settings(max_examples=60, deadline=None)
+@given(_CJK_NAMES, st.sampled_from(["国际刑警组织", "毒品和犯罪问题办公室"]), st.booleans())
+def test_clean_name_keeps_a_printed_short_form(name: str, short: str, ascii_brackets: bool) -> None:
+    """A bracketed name the vocabulary knows is the printed short form, part of
+    the name (kept in full-width brackets); a remark is not."""
+    printed = name + (f"({short})" if ascii_brackets else f"（{short}）")
+    cleaned = clean_name(printed)
+    assert cleaned == f"{name}（{short}）"
+    assert clean_name(cleaned) == cleaned
+    assert clean_name(cleaned + "（代表非洲国家组）") == cleaned
+
+
 # --- a bureau printed with tab stops; a chair given in prose; each officer once ----------
 
 TABBED_BUREAU = (

@@ -580,7 +580,7 @@ A.发言情况
 
 8.国际刑事警察组织（国际刑警组织）和非洲联盟的观察员以及非政府组织海上救助联盟的观察员也作了发言。
 
-9.该议程项目下的讨论由主席主持，由以下小组成员引导：Rosa Ejemplo（秘鲁）和Ivan Primer（克罗地亚）。
+9.该议程项目下的讨论由主席主持，由以下小组成员引导：Rosa Ejemplo（秘鲁）、Ivan Primer（克罗地亚）和Marc Exemple（国际刑事警察组织）。
 
 B.出席情况
 
@@ -628,6 +628,7 @@ def test_names_inside_lists_and_speakers_for_a_group(context_from_text) -> None:
         (8, "speaker", "ngo", "海上救助联盟", None, None),
         (9, "panelist", None, "秘鲁", "PER", "Rosa Ejemplo"),
         (9, "panelist", None, "克罗地亚", "HRV", "Ivan Primer"),
+        (9, "panelist", None, "国际刑事警察组织", None, "Marc Exemple"),
         (10, "delegation", "state_party", "日本国", "JPN", None),
         (10, "delegation", "state_party", "加纳", "GHA", None),
         (10, "delegation", "state_party", "特立尼达和多巴哥", "TTO", None),

@@ -402,7 +402,7 @@ class _Names:
     def _is_known_org(self, name: str) -> bool:
         return self.org_category(name) is not None
 
-    def _is_org_name(self, name: str) -> bool:
+    def is_org_name(self, name: str) -> bool:
         return self._is_known_org(name) or name_key(name).endswith(self.vocab.org_heads)
 
     def split(self, text: str) -> list[str]:
@@ -439,7 +439,7 @@ class _Names:
             if not left or not right or left.count("(") != left.count(")"):
                 continue
             cleaned = clean_name(left)
-            if self._is_org_name(cleaned) or self.resolver.resolve(cleaned):
+            if self.is_org_name(cleaned) or self.resolver.resolve(cleaned):
                 return [left, *self._split_organizations(right)]
         return [piece]
 
@@ -447,7 +447,7 @@ class _Names:
         """A known State, a known or recognisable organization, or a title."""
         name = clean_name(item)
         return (
-            self._is_org_name(name)
+            self.is_org_name(name)
             or self.resolver.resolve(name) is not None
             or self._title(name) is not None
         )
@@ -484,7 +484,7 @@ class _Names:
         iso3 = self.resolver.resolve(name)
         if iso3:
             return _Entity(name, "state", iso3, None, marker)
-        if self._is_known_org(name) or (entity_type != "state" and self._is_org_name(name)):
+        if self._is_known_org(name) or (entity_type != "state" and self.is_org_name(name)):
             return _Entity(name, "organization", None, self.org_category(name), marker)
         title = self._title(name)
         if title and entity_type != "state" and self.vocab.titles[title] == "mandate":
@@ -857,7 +857,8 @@ class _Extractor:
     ) -> None:
         for person, state in persons:
             iso3 = self.names.resolver.resolve(state)
-            if iso3 is None:
+            # A person may come from an organization: Name（国际刑事警察组织）.
+            if iso3 is None and not self.names.is_org_name(state):
                 self.ctx.warn(
                     "unknown_country",
                     f"{person} represents {state!r}, not a known State",

@@ -15,6 +15,7 @@ Rules follow the documents' layout, not their content:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -29,6 +30,7 @@ from pipeline.normalize.numerals import (
     marker_value,
     roman_to_int,
 )
+from pipeline.vocab import read_lines
 
 _CHAPTER = re.compile(
     r"^(?P<label>(?P<value>[一二三四五六七八九十]{1,3})\s*[.．、])\s*(?P<rest>\S.*)$"
@@ -229,6 +231,8 @@ def _starts_block(
     last = previous.lines[-1]
     if "\t" in line.text or "\t" in last.text:
         return True  # table rows stand alone
+    if line.text.strip() in heading_words() or last.text.strip() in heading_words():
+        return True  # a heading word alone on its line (文件) stands alone
     if previous.label is not None and previous.label.kind == "label":
         return True  # the text under a label such as 建议 1
     if line.gap_before > 0:
@@ -251,6 +255,12 @@ def _starts_block(
     # No sentence end: a title, much shorter than the text or set off by the
     # indentation of the text that follows it.
     return _width(last.text) < _TITLE_SHARE * full_width or line.indent > last.indent
+
+
+@functools.cache
+def heading_words() -> frozenset[str]:
+    """Words printed alone on a line as a heading (``heading_words.txt``)."""
+    return frozenset(read_lines("heading_words.txt"))
 
 
 def _printed(line: CleanLine) -> str:

@@ -161,16 +161,22 @@ def _untab_role_lists(lines: list[CleanLine]) -> tuple[list[CleanLine], set[int]
     for line in lines:
         cells = line.text.split("\t")
         if len(cells) == 2 and _ROLE_CELL.match(cells[0]) and cells[1].strip():
-            line = dataclasses.replace(line, text=f"{cells[0].strip()} {cells[1].strip()}")
+            line = _rewritten(line, f"{cells[0].strip()} {cells[1].strip()}")
             in_list = True
         elif in_list and len(cells) == 2 and not cells[0].strip() and cells[1].strip():
-            line = dataclasses.replace(line, text=cells[1].strip())
+            line = _rewritten(line, cells[1].strip())
         else:
             in_list = False
         if in_list:
             rows.add(line.number)
         result.append(line)
     return result, rows
+
+
+def _rewritten(line: CleanLine, text: str) -> CleanLine:
+    # The markers' offsets were measured on the text before; they are unknown now.
+    unknown: list[int | None] = [None] * len(line.footnote_refs)
+    return dataclasses.replace(line, text=text, footnote_offsets=unknown)
 
 
 def _split_blocks(
@@ -365,6 +371,7 @@ def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float
     else:
         kind = label.kind
     refs = [ref for line in draft.lines for ref in line.footnote_refs]
+    offsets = _block_offsets(draft, texts, text)
     return Block(
         seq=index + 1,
         kind=kind,
@@ -376,7 +383,31 @@ def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float
         label=label.label if label else None,
         label_value=label.value if label else None,
         footnote_refs=refs,
+        footnote_offsets=offsets,
     )
+
+
+def _block_offsets(draft: _Draft, texts: list[str], text: str) -> list[int | None]:
+    """Each marker's offset in the block's ``text``, from its offset in its line.
+
+    ``text`` is ``texts`` joined; joining only adds and drops spaces, so the
+    joined text up to a marker (which is glued to the character before it) is
+    the block text's start, and its length is the marker's place.
+    """
+    offsets: list[int | None] = []
+    for index, line in enumerate(draft.lines):
+        # ``texts[index]`` is the line's text, or its end after the label.
+        cut = len(line.text) - len(texts[index])
+        for offset in line.footnote_offsets:
+            if offset is None or not line.text.endswith(texts[index]):
+                offsets.append(None)
+            elif "\t" in draft.lines[0].text:
+                # A table row keeps its first line as printed; the others are lost.
+                offsets.append(offset if index == 0 else None)
+            else:
+                before = join_texts([*texts[:index], texts[index][: max(0, offset - cut)]])
+                offsets.append(len(before) if text.startswith(before) else None)
+    return offsets
 
 
 def _title_like(text: str, draft: _Draft) -> bool:

@@ -357,8 +357,15 @@ def _build(args: argparse.Namespace) -> int:
             args.scheduler and args.work is None and args.fragments is None
         )
         try:
-            _extract_all(files, catalog.row, executor, args.quiet, _limits(args), fragments,
-                         on_workers=on_workers)  # fmt: skip
+            _extract_all(
+                files,
+                catalog.row,
+                executor,
+                args.quiet,
+                _limits(args),
+                fragments,
+                on_workers=on_workers,
+            )
         finally:
             executor.close()
         extracts = local_fragments(fragments, [path.name for path in files], work / "fetched")

@@ -255,7 +255,7 @@ def extract_shipped(
 @dataclass(frozen=True, slots=True)
 class FragmentSummary:
     """What a worker sends back once it has written a document's fragment: enough
-    for progress and error lines, a few hundred bytes whatever the document."""
+    for progress and error lines: a few hundred bytes, however long the document."""
 
     source_file: str
     doc_id: str | None

@@ -87,6 +87,9 @@ class CleanLine:
     gap_before: int = 0
     # Footnote numbers whose markers were found glued to this line's text.
     footnote_refs: list[int] = field(default_factory=list)
+    # Where each marker stood in ``text`` (0-based, same order as footnote_refs);
+    # None where the text was rewritten after the markers came out.
+    footnote_offsets: list[int | None] = field(default_factory=list)
     # The text as printed, markers still in: where the line wrapped is
     # measured on it.
     printed: str = ""
@@ -138,6 +141,8 @@ class Block:
     section: str = ""
     heading: str | None = None
     footnote_refs: list[int] = field(default_factory=list)
+    # Where each marker stood in ``text`` (same order as footnote_refs; None unknown).
+    footnote_offsets: list[int | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

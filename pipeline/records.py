@@ -61,6 +61,7 @@ class ParagraphRow:
     line_end: int
     page: int | None
     agenda_item: str | None = None
+    footnote_offsets: list[int | None] | None = None
 
 
 @dataclass(slots=True)
@@ -162,6 +163,7 @@ class ResolutionParagraphRow:
     ref: str
     text: str
     footnote_refs: list[int] = field(default_factory=list)
+    footnote_offsets: list[int | None] | None = field(default_factory=list)
     seq: int = 0
     line_start: int = 0
     line_end: int = 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,12 @@ _MEETING_ID = _c(
 )
 _FOOTNOTE_REFS = _c(
     "footnote_refs", _INTS, "Footnote numbers whose markers were taken out of the text"
+)
+_FOOTNOTE_OFFSETS = _c(
+    "footnote_offsets",
+    _INTS,
+    "Where each marker of footnote_refs stood (same order): its 0-based character offset"
+    " in text; an item is null where the place is unknown",
 )
 
 TABLES: dict[str, Table] = {
@@ -194,6 +200,7 @@ TABLES: dict[str, Table] = {
                 _c("label", _STR, "Label as printed: 12., (a), ㈠, 一., 建议 1"),
                 _c("text", _STR, "Clean text: wraps joined, furniture and markers removed"),
                 _FOOTNOTE_REFS,
+                _FOOTNOTE_OFFSETS,
                 _c("heading", _STR, "Nearest enclosing heading as printed"),
                 *_PROVENANCE,
                 _c(
@@ -365,6 +372,7 @@ TABLES: dict[str, Table] = {
                 _c("ref", _STR, "Canonical path inside the instrument (op.9.a)", nullable=False),
                 _c("text", _STR, "Clean text of the paragraph"),
                 _FOOTNOTE_REFS,
+                _FOOTNOTE_OFFSETS,
                 _SEQ,
                 *_PROVENANCE,
             ),
@@ -401,7 +409,7 @@ TABLES: dict[str, Table] = {
                 *_PROVENANCE,
             ),
             key=(),
-            order=("doc_id", "line_start", "report_ref"),
+            order=("doc_id", "line_start"),
         ),
         Table(
             "terms",

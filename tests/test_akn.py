@@ -184,7 +184,7 @@ def test_decision_6_1_attaches_the_agenda_of_the_seventh_session(built: Path) ->
     assert len(doc.xpath(".//a:point", namespaces=NS)) == agenda["sub"].notna().sum() == 10
 
 
-def test_footnotes_are_authorial_notes_in_the_paragraph_of_their_marker(built: Path) -> None:
+def test_footnotes_are_authorial_notes_where_their_markers_stood(built: Path) -> None:
     root = _tree(built, "resolution_6-1.xml")
     notes = root.xpath("//a:authorialNote", namespaces=NS)
     placed = [
@@ -204,8 +204,19 @@ def test_footnotes_are_authorial_notes_in_the_paragraph_of_their_marker(built: P
     assert notes[0].findtext("a:p", namespaces=NS) == (
         "联合国，《条约汇编》，第 2225、2237、2241 和 2326 卷，第 39574 号。"
     )
-    # The note closes the paragraph's text, after the marker's sentence.
-    assert notes[0].getparent().text.endswith("的重要性，")
+    # Each note stands where its marker stood: the text before it, the text after.
+    assert notes[0].getparent().text == (
+        "铭记促进普遍批准和充分实施《联合国打击跨国有组织犯罪公约》及其各项议定书"
+    )
+    assert notes[0].tail == "的重要性，"
+    op1 = root.find(".//a:paragraph[@eId='para_1']/a:content/a:p", NS)
+    assert [op1.text, *(note.tail for note in op1)] == [
+        "赞赏地注意到，《联合国打击跨国有组织犯罪公约》",
+        "缔约方数目已经达到一百七十二个，"
+        "再次吁请尚未批准或加入的会员国考虑批准或加入《公约》及其各项议定书",
+        "，并促请缔约国充分实施《公约》及其各项议定书；",
+    ]
+    assert [note.get("eId") for note in op1] == ["para_1__fnt_3", "para_1__fnt_4"]
 
 
 def test_two_builds_give_the_same_files(built: Path, tmp_path: Path) -> None:
@@ -321,6 +332,38 @@ def test_a_short_instrument_nests_points_and_numbers_annexes() -> None:
     this = root.find(".//a:attachment/a:doc/a:meta//a:FRBRthis", NS).get("value")
     assert this == "/akn/un/statement/resolution/ctoc-cop-wg.9/2031-05-08/9-2/!annex_II"
     assert str(file_name(instrument)) == "CTOC_COP_WG.9_2031_3/resolution_9-2.xml"
+
+
+def test_notes_stand_at_their_offsets_or_close_the_paragraph() -> None:
+    rows = [
+        _row("preamble", "formula", "工作组，", 1),
+        # Offsets into a row of two printed paragraphs: one in each.
+        {
+            **_row("operative", "op.1", "决定继续审议。\n并请各国提供资料。", 2, [1, 2]),
+            "footnote_offsets": [2, 13],
+        },
+        # No offsets (tables of an older build): the note closes the paragraph.
+        _row("operative", "op.2", "请秘书处报告。", 3, [3]),
+        # An offset at the end of the text.
+        {**_row("operative", "op.3", "请各国合作。", 4, [4]), "footnote_offsets": [6]},
+    ]
+    root = build_xml(_instrument(rows, footnotes={1: "一。", 2: "二。", 3: "三。", 4: "四。"}))
+    assert schema_errors(root) == []
+
+    def shape(eid: str) -> list[list[str | None]]:
+        """Each <p> of the paragraph: its text, then each note's eId and tail."""
+        paragraphs = root.findall(f".//a:paragraph[@eId='{eid}']/a:content/a:p", NS)
+        return [
+            [p.text, *(part for note in p for part in (note.get("eId"), note.tail))]
+            for p in paragraphs
+        ]
+
+    assert shape("para_1") == [
+        ["决定", "para_1__fnt_1", "继续审议。"],
+        ["并请各国提", "para_1__fnt_2", "供资料。"],
+    ]
+    assert shape("para_2") == [["请秘书处报告。", "para_2__fnt_3", None]]
+    assert shape("para_3") == [["请各国合作。", "para_3__fnt_4", None]]
 
 
 def test_a_text_xml_cannot_carry_is_refused_with_the_reason() -> None:

@@ -7,6 +7,7 @@ import functools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.document.driver import extract_document
 from pipeline.document.extract.resolutions import (
     extract_resolution_paragraphs,
     instrument_heading,
@@ -391,6 +392,90 @@ TENTH_SESSION = """\
 """
 
 
+# Text extraction of an eleventh session: a compact heading, a preambular
+# paragraph broken by a page foot (footnote block, job number, barcode, symbol
+# line), a decision that approves the next session's agenda item by item.
+ELEVENTH_SESSION = """\
+一. 缔约方会议通过的决议和决定
+
+A. 决议
+
+1.缔约方会议第十一届会议通过了下列决议：
+
+第11/4号决议
+
+打击非法采矿
+
+  缔约方会议，
+  回顾其第10/2号决议，
+  关切非法采矿日益由有组织犯罪集团实施，并往往与洗钱和腐败相关联，致使采矿
+地区的社区遭受严重损害1，同时注意到若干国家在追查非法开采矿物的流向方面
+
+__________________
+1 见CTOC/COP/2022/6，第4段。
+
+V.22-07777
+*2207777*
+CTOC/COP/2022/12
+
+取得了进展，
+  1.请缔约国交流追查矿物流向的做法；
+  2.请秘书处报告本决议的执行情况。
+
+B. 决定
+
+2.缔约方会议还通过了下列决定：
+
+第11/1号决定
+
+缔约方会议第十二届会议临时议程
+
+  缔约方会议核准下列议程作为其第十二届会议的临时议程：
+  1.组织事项：
+    (a) 会议开幕；
+    (b) 通过议程。
+  2.其他事项。
+
+二. 会议安排
+
+3.缔约方会议第十一届会议于2022年10月在维也纳举行。
+"""
+
+
+def test_preamble_across_a_page_foot_and_an_agenda_decision(context_from_text) -> None:
+    ctx = context_from_text(ELEVENTH_SESSION, "CTOC_COP_2022_12.zh.txt")
+    rows = extract_resolution_paragraphs(ctx)
+    got = [(r.instrument, r.instrument_number, r.part, r.ref, r.text) for r in rows]
+    assert got == [
+        ("resolution", "11/4", "preamble", "formula", "缔约方会议，"),
+        ("resolution", "11/4", "preamble", "pp.1", "回顾其第10/2号决议，"),
+        (
+            "resolution",
+            "11/4",
+            "preamble",
+            "pp.2",
+            "关切非法采矿日益由有组织犯罪集团实施，并往往与洗钱和腐败相关联，致使采矿"
+            "地区的社区遭受严重损害，同时注意到若干国家在追查非法开采矿物的流向方面"
+            "取得了进展，",
+        ),
+        ("resolution", "11/4", "operative", "op.1", "请缔约国交流追查矿物流向的做法；"),
+        ("resolution", "11/4", "operative", "op.2", "请秘书处报告本决议的执行情况。"),
+        (
+            "decision",
+            "11/1",
+            "preamble",
+            "formula",
+            "缔约方会议核准下列议程作为其第十二届会议的临时议程：",
+        ),
+        ("decision", "11/1", "operative", "op.1", "组织事项："),
+        ("decision", "11/1", "operative", "op.1.a", "会议开幕；"),
+        ("decision", "11/1", "operative", "op.1.b", "通过议程。"),
+        ("decision", "11/1", "operative", "op.2", "其他事项。"),
+    ]
+    assert rows[2].footnote_refs == [1]
+    assert {r.instrument_title for r in rows} == {"打击非法采矿", "缔约方会议第十二届会议临时议程"}
+
+
 def test_numbered_annexes_adopted_text_and_group_paragraph(context_from_text) -> None:
     ctx = context_from_text(TENTH_SESSION, "CTOC_COP_2020_15.zh.txt")
     rows = extract_resolution_paragraphs(ctx)
@@ -535,3 +620,90 @@ def test_vocabulary_file() -> None:
     vocabulary = load_vocabulary()
     assert vocabulary.instruments == {"决议": "resolution", "决定": "decision"}
     assert "附件" in vocabulary.annex_words
+
+
+def _wrapped(text: str, width: int = 30) -> list[str]:
+    """``text`` hard-wrapped at ``width`` full-width characters (ASCII counts half),
+    the way text extraction gives a PDF."""
+    lines = [""]
+    for char in text:
+        used = sum(0.5 if c.isascii() else 1.0 for c in lines[-1])
+        if used + (0.5 if char.isascii() else 1.0) > width:
+            lines.append("")
+        lines[-1] += char
+    return lines
+
+
+# Markers glued before ，, in the middle of a sentence, after 。, and in a paragraph
+# that a page's footnote block and furniture split (its last marker at the start
+# of the line after the break).
+_OP2 = _wrapped(
+    "2.请秘书处继续收集和分析关于有组织犯罪趋势和形态的数据4，并向缔约方会议第十六届会议提交"
+    "一份报告，同时考虑到各国提供的资料5和秘书处编写的研究报告。"
+)
+FOOTNOTED = "\n".join(
+    [
+        "一.缔约方会议通过的决议",
+        *_wrapped("1.缔约方会议在2031年10月6日至10日于维也纳举行的第十五届会议上通过了下列决议："),
+        "第 15/1 号决议",
+        "加强国际合作",
+        "《联合国打击跨国有组织犯罪公约》缔约方会议，",
+        "回顾其第14/1号决议1，",
+        *_wrapped(
+            "确认《公约》2及其各项议定书对于在国际一级预防和打击跨国有组织犯罪以及加强国际合作的重要性，"
+        ),
+        "1.请各缔约国加强合作。3",
+        _OP2[0],
+        "",
+        "__________________",
+        "1 见CTOC/COP/2030/15。",
+        "2 联合国，《条约汇编》，第2225卷，第39574号。",
+        "3 见CTOC/COP/2030/16。",
+        "4 见CTOC/COP/WG.2/2031/4。",
+        "",
+        "V.31-04123 (C)",
+        "*3104123*",
+        "",
+        " " + _OP2[1],
+        *_OP2[2:],
+        "二.组织事项",
+        "3.缔约方会议于2031年10月6日至10日在维也纳举行了第十五届会议。",
+        "",
+        "__________________",
+        "5 见CTOC/COP/2031/2。",
+        "",
+    ]
+)
+
+
+def test_each_marker_keeps_its_place_in_the_clean_text(tmp_path) -> None:
+    path = tmp_path / "CTOC_COP_2031_15.zh.txt"
+    path.write_text(FOOTNOTED, encoding="utf-8")
+    tables = extract_document(path, {}).tables
+
+    def before_each_marker(rows: list[dict]) -> list[tuple[int, str]]:
+        return [
+            (ref, row["text"][:offset])
+            for row in rows
+            for ref, offset in zip(row["footnote_refs"], row["footnote_offsets"], strict=True)
+        ]
+
+    expected = [
+        (1, "回顾其第14/1号决议"),
+        (2, "确认《公约》"),
+        (3, "请各缔约国加强合作。"),
+        (4, "请秘书处继续收集和分析关于有组织犯罪趋势和形态的数据"),
+        (
+            5,
+            "请秘书处继续收集和分析关于有组织犯罪趋势和形态的数据，并向缔约方会议第十六届会议提交"
+            "一份报告，同时考虑到各国提供的资料",
+        ),
+    ]
+    assert before_each_marker(tables["resolution_paragraphs"]) == expected
+    assert before_each_marker(tables["paragraphs"]) == expected
+    op2 = next(row for row in tables["resolution_paragraphs"] if row["ref"] == "op.2")
+    assert op2["text"] == (
+        "请秘书处继续收集和分析关于有组织犯罪趋势和形态的数据，并向缔约方会议第十六届会议提交"
+        "一份报告，同时考虑到各国提供的资料和秘书处编写的研究报告。"
+    )
+    assert op2["footnote_offsets"] == [26, 59]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.document.segment import main_sequence
+from pipeline.document.clean import clean_document
+from pipeline.document.read import read_document
+from pipeline.document.segment import main_sequence, segment
 from tests.conftest import AGENDA_WG4, REPORT_COP6, REPORT_WG7, build_context
 
 
@@ -385,4 +387,30 @@ def test_an_officer_list_read_from_a_pdf_starts_its_own_blocks(context_from_text
         "副主席： Tomasz Wielgosz（波兰）",
         "Kwame Boateng-Asare（加纳）",
         "工作组通过了议程。",
+    ]
+
+
+SHORT_ANNOTATED_AGENDA = """\
+ 2. 审议示范法草案
+
+为审议议程项目 2，工作组将收到示范法草案。
+
+  文件
+
+示范法草案（CTOC/COP/WG.9/2031/2）
+
+ 3. 通过报告
+"""
+
+
+def test_a_heading_word_alone_on_its_line_is_never_joined(tmp_path) -> None:
+    path = tmp_path / "CTOC_COP_WG.9_2031_1.zh.txt"
+    path.write_text(SHORT_ANNOTATED_AGENDA, encoding="utf-8")
+    blocks = segment(clean_document(read_document(path)).lines)
+    assert [block.text for block in blocks] == [
+        "审议示范法草案",
+        "为审议议程项目 2，工作组将收到示范法草案。",
+        "文件",
+        "示范法草案（CTOC/COP/WG.9/2031/2）",
+        "通过报告",
     ]

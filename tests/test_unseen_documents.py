@@ -14,7 +14,14 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from tests.unseen.facts import SCORED, actual_rows, build, expected_rows, load_expected, load_tables
+from tests.unseen.facts import (
+    SCORED,
+    actual_rows,
+    expected_rows,
+    load_expected,
+    load_tables,
+    start_build,
+)
 from tests.unseen.render import (
     RULE,
     TEXT_WIDTH,
@@ -52,21 +59,27 @@ CASES = [
 WS = re.compile(r"\s+")
 
 
-def _built(tmp_path_factory: pytest.TempPathFactory, rendition: str) -> dict[str, list[dict]]:
-    out = tmp_path_factory.mktemp(f"unseen-{rendition}")
-    write_corpus([DOCUMENTS / s for s in SLUGS], out / "raw", rendition)
-    build(out / "raw", out / "processed", jobs=2)
-    return load_tables(out / "processed")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[dict]]]:
+    """Every document rendered as text and as PDF, the two corpora built at once."""
+    out = tmp_path_factory.mktemp("unseen")
+    running = {}
+    for rendition in ("text", "pdf"):
+        write_corpus([DOCUMENTS / s for s in SLUGS], out / rendition / "raw", rendition)
+        running[rendition] = start_build(out / rendition / "raw", out / rendition / "processed")
+    for process in running.values():
+        process.communicate()
+    return {r: load_tables(out / r / "processed") for r in running}
 
 
 @pytest.fixture(scope="module")
-def text_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    return _built(tmp_path_factory, "text")
+def text_tables(built: dict[str, dict[str, list[dict]]]) -> dict[str, list[dict]]:
+    return built["text"]
 
 
 @pytest.fixture(scope="module")
-def pdf_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    return _built(tmp_path_factory, "pdf")
+def pdf_tables(built: dict[str, dict[str, list[dict]]]) -> dict[str, list[dict]]:
+    return built["pdf"]
 
 
 def _lines(rows: list[Any]) -> list[str]:

@@ -152,7 +152,18 @@ def participant(
 def operative(doc_id: str, number: str, ref: str, line: int, instrument: str = "resolution") -> Row:
     return dataclasses.asdict(
         ResolutionParagraphRow(
-            doc_id, instrument, number, "标题", "operative", ref, "决定……；", [], line, line, line
+            doc_id,
+            instrument,
+            number,
+            "标题",
+            "operative",
+            ref,
+            "决定……；",
+            [],
+            [],
+            line,
+            line,
+            line,
         )
     )
 

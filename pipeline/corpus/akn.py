@@ -26,9 +26,9 @@ heading, ``instrument_title``    ``preface``: ``docNumber`` as printed (第 6/1 
 ``annex.*`` (``annex.II.*``)     ``attachments/attachment/doc name="annex"`` (one
                                  per annex number); an annex whose items are the
                                  agenda items of the document is ``name="agenda"``
-``footnote_refs``                ``authorialNote`` with the footnote's text, at the
-                                 end of the paragraph that holds the marker (the
-                                 tables keep the paragraph, not the offset in it)
+``footnote_refs``,               ``authorialNote`` with the footnote's text, where
+``footnote_offsets``             the marker stood in the paragraph's text (at its
+                                 end where the offset is unknown)
 ===============================  ==================================================
 
 An instrument with no operative paragraph (a decision that only adopts the text
@@ -309,25 +309,78 @@ def _session_dates(instrument: Instrument) -> dict[str, str]:
 def _paragraph_texts(
     parent: etree._Element, instrument: Instrument, row: dict[str, Any], owner: str
 ) -> None:
-    """The row's text as ``<p>`` elements (one per printed paragraph), its footnotes
-    as ``authorialNote`` at the end of the last one."""
-    pieces = [piece for piece in (row["text"] or "").split("\n") if piece.strip()] or [""]
-    last = None
-    for piece in pieces:
-        last = _el(parent, "p", piece)
-    seen: set[int] = set()
+    """The row's text as ``<p>`` elements (one per printed paragraph), each footnote
+    an ``authorialNote`` where its marker stood (``footnote_offsets``), or at the
+    end of the last one where the tables do not say."""
+    text = row["text"] or ""
+    # Each printed paragraph with where it starts in the row's text.
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for piece in text.split("\n"):
+        if piece.strip():
+            pieces.append((start, piece))
+        start += len(piece) + 1
+    pieces = pieces or [(0, "")]
+    placed: list[list[tuple[int, int]]] = [[] for _ in pieces]  # (offset in piece, number)
+    for number, offset in _notes(row):
+        if offset is None:
+            index, at = len(pieces) - 1, len(pieces[-1][1])
+        else:
+            # The printed paragraph the offset falls in (or ends).
+            index = max((i for i, (begin, _) in enumerate(pieces) if begin <= offset), default=0)
+            begin, piece = pieces[index]
+            at = min(max(offset - begin, 0), len(piece))
+        placed[index].append((at, number))
+    for (_, piece), notes in zip(pieces, placed, strict=True):
+        p = _el(parent, "p", "")
+        position = 0
+        tail: etree._Element | None = None
+        # sorted() keeps the table's order for notes at the same place.
+        for at, number in sorted(notes, key=lambda note: note[0]):
+            between = _xml_text(piece[position:at])
+            if tail is None:
+                p.text = between
+            else:
+                tail.tail = between
+            tail = _note(p, instrument, number, owner)
+            position = at
+        rest = _xml_text(piece[position:])
+        if tail is None:
+            p.text = rest
+        else:
+            tail.tail = rest or None
+
+
+def _notes(row: dict[str, Any]) -> list[tuple[int, int | None]]:
+    """(footnote number, offset in the text or None) for each marker, a number
+    once only (its eId is unique)."""
     refs = row.get("footnote_refs")
-    for number in [] if refs is None else list(refs):
-        number = int(number)
+    offsets = row.get("footnote_offsets")
+    refs = [] if refs is None else [int(number) for number in refs]
+    offsets = [] if offsets is None else list(offsets)
+    if len(offsets) != len(refs):
+        offsets = []  # not the markers' offsets: place every note at the end
+    notes: list[tuple[int, int | None]] = []
+    seen: set[int] = set()
+    for index, number in enumerate(refs):
         if number in seen:
             continue
         seen.add(number)
-        text = instrument.footnotes.get(number)
-        if text is None:
-            raise AknError(f"footnote {number} of {instrument.name} is not in footnotes")
-        note = _el(last, "authorialNote", marker=str(number), placement="bottom")
-        note.set("eId", f"{owner}__fnt_{number}")
-        _el(note, "p", text)
+        offset = offsets[index] if index < len(offsets) else None
+        notes.append((number, None if offset is None or pd.isna(offset) else int(offset)))
+    return notes
+
+
+def _note(
+    parent: etree._Element, instrument: Instrument, number: int, owner: str
+) -> etree._Element:
+    text = instrument.footnotes.get(number)
+    if text is None:
+        raise AknError(f"footnote {number} of {instrument.name} is not in footnotes")
+    note = _el(parent, "authorialNote", marker=str(number), placement="bottom")
+    note.set("eId", f"{owner}__fnt_{number}")
+    _el(note, "p", text)
+    return note
 
 
 def _preface(parent: etree._Element, instrument: Instrument) -> None:

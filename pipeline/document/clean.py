@@ -381,7 +381,8 @@ def _any_between(sorted_numbers: list[int], low: int, high: int) -> bool:
 
 
 def take_out_markers(lines: list[CleanLine], footnotes: list[Footnote]) -> None:
-    """Move footnote markers glued to the text into ``footnote_refs``.
+    """Move footnote markers glued to the text into ``footnote_refs``, and where
+    each stood in the text into ``footnote_offsets``.
 
     A number is a marker only when a footnote of that number sits at the foot
     of the same page: for PDFs the page is known; for text, the footnote
@@ -432,6 +433,8 @@ def _strip_markers(line: CleanLine, allowed: set[int], previous_char: str, used:
         pieces.append(text[position : match.start()])
         position = match.end()
         line.footnote_refs.append(number)
+        # The marker's place in the text without it: what it follows so far.
+        line.footnote_offsets.append(sum(map(len, pieces)))
         used.add(number)
         allowed.discard(number)
     pieces.append(text[position:])

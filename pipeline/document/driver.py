@@ -166,6 +166,7 @@ def _paragraph_row(doc_id: str, block: Block) -> ParagraphRow:
         label=block.label,
         text=block.text,
         footnote_refs=list(block.footnote_refs),
+        footnote_offsets=list(block.footnote_offsets),
         heading=block.heading,
         line_start=block.line_start,
         line_end=block.line_end,

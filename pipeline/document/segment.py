@@ -15,6 +15,7 @@ Rules follow the documents' layout, not their content:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -29,6 +30,7 @@ from pipeline.normalize.numerals import (
     marker_value,
     roman_to_int,
 )
+from pipeline.vocab import read_lines
 
 _CHAPTER = re.compile(
     r"^(?P<label>(?P<value>[一二三四五六七八九十]{1,3})\s*[.．、])\s*(?P<rest>\S.*)$"
@@ -66,6 +68,8 @@ _CLOSING = frozenset("，。、；：？！）)》”’」』〉】〕%…")
 _FIRST_INDENT = 2.0
 # A line narrower than this share of the text width ends a title.
 _TITLE_SHARE = 0.75
+# How a line ends that a wrap did not cut: a sentence end or a closing bracket.
+_UNCUT_END = re.compile(r"[。；;！!？?：:）)」』”’]\s*$")
 # Ambiguous Roman sub-sub-items that are also letters of a lettered list.
 _ROMAN_OR_LETTER = {"i": "h", "v": "u", "x": "w"}
 # Scores of the main-sequence search: a member is worth far more than any
@@ -157,16 +161,22 @@ def _untab_role_lists(lines: list[CleanLine]) -> tuple[list[CleanLine], set[int]
     for line in lines:
         cells = line.text.split("\t")
         if len(cells) == 2 and _ROLE_CELL.match(cells[0]) and cells[1].strip():
-            line = dataclasses.replace(line, text=f"{cells[0].strip()} {cells[1].strip()}")
+            line = _rewritten(line, f"{cells[0].strip()} {cells[1].strip()}")
             in_list = True
         elif in_list and len(cells) == 2 and not cells[0].strip() and cells[1].strip():
-            line = dataclasses.replace(line, text=cells[1].strip())
+            line = _rewritten(line, cells[1].strip())
         else:
             in_list = False
         if in_list:
             rows.add(line.number)
         result.append(line)
     return result, rows
+
+
+def _rewritten(line: CleanLine, text: str) -> CleanLine:
+    # The markers' offsets were measured on the text before; they are unknown now.
+    unknown: list[int | None] = [None] * len(line.footnote_refs)
+    return dataclasses.replace(line, text=text, footnote_offsets=unknown)
 
 
 def _split_blocks(
@@ -227,6 +237,8 @@ def _starts_block(
     last = previous.lines[-1]
     if "\t" in line.text or "\t" in last.text:
         return True  # table rows stand alone
+    if line.text.strip() in heading_words() or last.text.strip() in heading_words():
+        return True  # a heading word alone on its line (文件) stands alone
     if previous.label is not None and previous.label.kind == "label":
         return True  # the text under a label such as 建议 1
     if line.gap_before > 0:
@@ -249,6 +261,12 @@ def _starts_block(
     # No sentence end: a title, much shorter than the text or set off by the
     # indentation of the text that follows it.
     return _width(last.text) < _TITLE_SHARE * full_width or line.indent > last.indent
+
+
+@functools.cache
+def heading_words() -> frozenset[str]:
+    """Words printed alone on a line as a heading (``heading_words.txt``)."""
+    return frozenset(read_lines("heading_words.txt"))
 
 
 def _printed(line: CleanLine) -> str:
@@ -303,8 +321,12 @@ def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:
     text_lines = [line for line in lines if "\t" not in line.text]
     if not text_lines:
         return False
-    near_full = sum(1 for line in text_lines if abs(_width(line.text) - full_width) <= 1.5)
-    return near_full >= _WRAPPED_SHARE * len(text_lines)
+    near_full = [line for line in text_lines if abs(_width(line.text) - full_width) <= 1.5]
+    # A wrap cuts sentences: when every full line ends in a full stop, a colon or
+    # a closing bracket, the lines are as long as each other by chance (a short
+    # text of one paragraph a line).
+    cut = any(not _UNCUT_END.search(line.text) for line in near_full)
+    return cut and len(near_full) >= _WRAPPED_SHARE * len(text_lines)
 
 
 def _full_width(lines: list[CleanLine]) -> float:
@@ -349,6 +371,7 @@ def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float
     else:
         kind = label.kind
     refs = [ref for line in draft.lines for ref in line.footnote_refs]
+    offsets = _block_offsets(draft, texts, text)
     return Block(
         seq=index + 1,
         kind=kind,
@@ -360,7 +383,31 @@ def _classify(index: int, draft: _Draft, drafts: list[_Draft], full_width: float
         label=label.label if label else None,
         label_value=label.value if label else None,
         footnote_refs=refs,
+        footnote_offsets=offsets,
     )
+
+
+def _block_offsets(draft: _Draft, texts: list[str], text: str) -> list[int | None]:
+    """Each marker's offset in the block's ``text``, from its offset in its line.
+
+    ``text`` is ``texts`` joined; joining only adds and drops spaces, so the
+    joined text up to a marker (which is glued to the character before it) is
+    the block text's start, and its length is the marker's place.
+    """
+    offsets: list[int | None] = []
+    for index, line in enumerate(draft.lines):
+        # ``texts[index]`` is the line's text, or its end after the label.
+        cut = len(line.text) - len(texts[index])
+        for offset in line.footnote_offsets:
+            if offset is None or not line.text.endswith(texts[index]):
+                offsets.append(None)
+            elif "\t" in draft.lines[0].text:
+                # A table row keeps its first line as printed; the others are lost.
+                offsets.append(offset if index == 0 else None)
+            else:
+                before = join_texts([*texts[:index], texts[index][: max(0, offset - cut)]])
+                offsets.append(len(before) if text.startswith(before) else None)
+    return offsets
 
 
 def _title_like(text: str, draft: _Draft) -> bool:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from tests.unseen.facts import Result, build, load_expected, load_tables, score
-from tests.unseen.render import documents, write_corpus
+from tests.unseen.render import documents, load_source, write_corpus
 
 HERE = Path(__file__).resolve().parent
 RENDITIONS = ("text", "pdf")
@@ -22,6 +22,10 @@ RENDITIONS = ("text", "pdf")
 
 def run(folders: list[Path], out: Path, rendition: str, jobs: int) -> tuple[list[Result], str]:
     raw, processed = out / rendition / "raw", out / rendition / "processed"
+    if rendition == RENDITIONS[0]:
+        for folder in folders:
+            for warning in load_source(folder / "source.txt").warnings:
+                print(f"  warning: {folder.name}: {warning}")
     write_corpus(folders, raw, rendition)
     done = build(raw, processed, jobs)
     tables = load_tables(processed)

@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
 TAB = "<TAB>"
 PAGE = "<PAGE>"
 MARKER = re.compile(r"\[\^(\d+)\]")
@@ -379,8 +384,6 @@ class PdfRendition:
 
 
 def _width(line: list[Unit], size: float) -> list[float]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     out = []
     for ch, marker in line:
         if marker is not None:
@@ -390,11 +393,11 @@ def _width(line: list[Unit], size: float) -> list[float]:
     return out
 
 
-def _runs(line: list[Unit]) -> list[list]:
+def _runs(line: list[Unit]) -> list[list[str]]:
     """[font class, text] runs: T (Times), S (Song), M (marker). pdfium drops a text
     object of a single character whose glyph it cannot load (a CID font that is not
     embedded), so a lone Song character takes a neighbouring character with it."""
-    runs: list[list] = []
+    runs: list[list[str]] = []
     for ch, marker in line:
         if marker is not None:
             cls = "M"
@@ -420,9 +423,7 @@ def _runs(line: list[Unit]) -> list[list]:
     return [r for r in runs if r[1]]
 
 
-def _draw(canvas, x: float, y: float, draw: Draw) -> None:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
+def _draw(canvas: Canvas, x: float, y: float, draw: Draw) -> None:
     for cls, text in _runs(draw.line):
         font = {"T": TIMES, "S": SONG, "M": TIMES}[cls]
         size = draw.size * 0.62 if cls == "M" else draw.size
@@ -547,10 +548,6 @@ def _footnote_lines(src: Source, n: int, fn_x: float) -> list[list[Unit]]:
 
 
 def render_pdf(src: Source, path: Path) -> PdfRendition:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen.canvas import Canvas
-
     if SONG not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(SONG))
     head = src.header
@@ -620,14 +617,14 @@ def render_pdf(src: Source, path: Path) -> PdfRendition:
     return PdfRendition(len(pages), fragments, footnote_pages, marker_pages)
 
 
-def _put(canvas, text: str, x: float, y: float, size: float, right: bool = False) -> None:
+def _put(canvas: Canvas, text: str, x: float, y: float, size: float, right: bool = False) -> None:
     line = units(text)
     if right:
         x -= sum(_width(line, size))
     _draw(canvas, x, y, Draw(x, 0, line, size))
 
 
-def _header(canvas, head: Header, page: int) -> None:
+def _header(canvas: Canvas, head: Header, page: int) -> None:
     """The masthead on page 1 (``masthead: yes``), else the symbol at the top."""
     put = partial(_put, canvas)
     if head.masthead and page == 1:
@@ -651,7 +648,7 @@ def _header(canvas, head: Header, page: int) -> None:
         canvas.line(LEFT, PAGE_H - 55, RIGHT, PAGE_H - 55)
 
 
-def _footer(canvas, head: Header, page: int) -> None:
+def _footer(canvas: Canvas, head: Header, page: int) -> None:
     """Job number and page number on alternate sides, the barcode's text."""
     put = partial(_put, canvas)
     job = f"{head.job} (C)" if page == 1 else head.job

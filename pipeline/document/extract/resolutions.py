@@ -158,10 +158,36 @@ class _Piece:
     footnote_refs: list[int]
     line_start: int
     line_end: int
+    # Where each marker stood in ``text`` (same order as footnote_refs; None unknown).
+    footnote_offsets: list[int | None] = field(default_factory=list)
 
 
 def _whole(block: Block) -> _Piece:
-    return _Piece(block, block.text, list(block.footnote_refs), block.line_start, block.line_end)
+    return _Piece(
+        block,
+        block.text,
+        list(block.footnote_refs),
+        block.line_start,
+        block.line_end,
+        list(block.footnote_offsets),
+    )
+
+
+def _shifted(offsets: list[int | None], by: int) -> list[int | None]:
+    """Offsets into a text that now follows ``by`` characters."""
+    return [None if offset is None else offset + by for offset in offsets]
+
+
+def _joined_offsets(pieces: list[_Piece]) -> list[int | None]:
+    """The markers' offsets in ``join_texts`` of the pieces' texts: the length of
+    the joined text up to each marker (joining only adds and drops spaces)."""
+    texts = [piece.text for piece in pieces]
+    offsets: list[int | None] = []
+    for index, piece in enumerate(pieces):
+        for offset in piece.footnote_offsets:
+            before = None if offset is None else join_texts([*texts[:index], texts[index][:offset]])
+            offsets.append(None if before is None else len(before))
+    return offsets
 
 
 # --- one instrument -----------------------------------------------------------------
@@ -254,6 +280,7 @@ class _Instrument:
         if block.kind in ("chapter", "section"):
             # A heading inside an annex keeps its printed label.
             piece.text = f"{block.label} {piece.text}"
+            piece.footnote_offsets = _shifted(piece.footnote_offsets, len(f"{block.label} "))
         if block.kind == "label":
             self.pending_label = block
             return
@@ -305,6 +332,7 @@ class _Instrument:
             [ref for piece in self.annex_title for ref in piece.footnote_refs],
             first.line_start,
             last.line_end,
+            _joined_offsets(self.annex_title),
         )
         self.annex_title = []
         self._emit(title, "annex", f"{self.prefix}.title")
@@ -404,6 +432,10 @@ class _Instrument:
             self._emit(piece, "preamble", f"pp.{self._count('pp')}")
             return
         row = self.rows[-1]
+        row.footnote_offsets = [
+            *(row.footnote_offsets or []),
+            *_shifted(piece.footnote_offsets, len(row.text) + 1),
+        ]
         row.text = f"{row.text}\n{piece.text}"
         row.footnote_refs.extend(piece.footnote_refs)
         row.line_end = max(row.line_end, piece.line_end)
@@ -434,6 +466,7 @@ class _Instrument:
                 ref=ref,
                 text=piece.text,
                 footnote_refs=list(piece.footnote_refs),
+                footnote_offsets=list(piece.footnote_offsets),
                 seq=block.seq,
                 line_start=piece.line_start,
                 line_end=piece.line_end,

@@ -56,12 +56,13 @@ class ParagraphRow:
     label: str | None
     text: str
     footnote_refs: list[int]
+    # Keyword-only, so that it stands where the schema has it and may be left out.
+    footnote_offsets: list[int | None] | None = field(default=None, kw_only=True)
     heading: str | None
     line_start: int
     line_end: int
     page: int | None
     agenda_item: str | None = None
-    footnote_offsets: list[int | None] | None = None
 
 
 @dataclass(slots=True)

@@ -28,7 +28,10 @@ EPILOG_BUILD = """examples:
   python -m pipeline build                 # raw/ -> processed/
   python -m pipeline build --jobs 2 --raw raw --out processed
   python -m pipeline build --executor dask --jobs 4    # a local Dask cluster of 4 workers
-  python -m pipeline build --scheduler tcp://10.0.0.5:8786   # an existing Dask cluster
+  python -m pipeline build --scheduler tcp://10.0.0.5:8786 --work /shared/untoc
+      # an existing Dask cluster; its workers write the fragments into /shared/untoc/extract
+  python -m pipeline build --scheduler tcp://10.0.0.5:8786 --fragments s3://bucket/extract
+  python -m pipeline build --partitioned   # also processed/dataset/<table>/body=<code>/
 """
 EPILOG_SEARCH = """examples:
   python -m pipeline search 联合调查小组                   # recommendations, best first
@@ -127,6 +130,14 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the fragments and the corpus stage's caches here (default: a temporary"
         " folder); on a shared disk, any engine can read the fragments",
     )
+    build.add_argument(
+        "--fragments",
+        metavar="FOLDER_OR_URL",
+        help="where the per-document fragments are written (default WORK/extract): a folder,"
+        " or an fsspec URL (s3://…) that the Dask workers and this machine both reach; on"
+        " Dask the workers write them and send back only a summary per document",
+    )
+    _add_partitioned(build)
     build.add_argument("--quiet", action="store_true", help="no progress output")
     _add_limits(build)
     build.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -183,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         help="what the next run may reuse: terms per document, topic suggestions"
         " (default build/corpus)",
     )
+    _add_partitioned(assemble_cmd)
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
 
@@ -293,6 +305,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_partitioned(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--partitioned",
+        action="store_true",
+        help="also write each table as a hive-partitioned dataset by body:"
+        " OUT/dataset/<table>/body=<code>/data_0.parquet (a build without it removes"
+        " OUT/dataset, which would be stale)",
+    )
+
+
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     parser.add_argument(
@@ -321,18 +343,35 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 def _build(args: argparse.Namespace) -> int:
     from pipeline.catalog import raw_files
-    from pipeline.executors import ExecutorChoice, make_executor
+    from pipeline.executors import DaskExecutor, ExecutorChoice, local_fragments, make_executor
 
     files = raw_files(args.raw)
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
     executor = make_executor(ExecutorChoice(args.executor, args.jobs, args.scheduler))
     with _work_folder(args.work) as work:
+        fragments = args.fragments or str(work / "extract")
+        # Dask workers write the fragments themselves, unless they are remote and
+        # were given nowhere both sides reach: then the results come back here.
+        on_workers = isinstance(executor, DaskExecutor) and not (
+            args.scheduler and args.work is None and args.fragments is None
+        )
         try:
-            _extract_all(files, catalog.row, executor, args.quiet, _limits(args), work / "extract")
+            _extract_all(
+                files,
+                catalog.row,
+                executor,
+                args.quiet,
+                _limits(args),
+                fragments,
+                on_workers=on_workers,
+            )
         finally:
             executor.close()
-        return _finish_fragments(args.raw, work / "extract", args.out, work / "corpus")
+        extracts = local_fragments(fragments, [path.name for path in files], work / "fetched")
+        return _finish_fragments(
+            args.raw, extracts, args.out, work / "corpus", partitioned=args.partitioned
+        )
 
 
 @contextlib.contextmanager
@@ -351,18 +390,27 @@ def _extract_all(
     executor: Executor,
     quiet: bool,
     limits: Limits,
-    fragments: Path,
+    fragments: str,
+    *,
+    on_workers: bool = False,
 ) -> None:
-    """Every document through ``executor`` (see :mod:`pipeline.executors`), each
-    result written as its fragment as it arrives and then let go."""
-    from pipeline.executors import Task
+    """Every document through ``executor`` (see :mod:`pipeline.executors`) into
+    its fragment in ``fragments``: written by the Dask workers themselves when
+    ``on_workers``, else here as each result arrives, and then let go."""
+    from pipeline.executors import DaskExecutor, Task, save_fragment
 
     progress = _progress(len(files), quiet)
     tasks: list[Task] = [(path, catalog_row(path.name), limits) for path in files]
     try:
+        if on_workers and isinstance(executor, DaskExecutor):
+            for _, summary in executor.write_fragments(tasks, fragments):
+                for message in summary.errors:
+                    print(f"error: {message}", file=sys.stderr)
+                progress.update(1)
+            return
         for _, result in executor.run(tasks):
             _report_failure(result)
-            save_result(result, fragments / f"{result.source_file}.parquet")
+            save_fragment(result, fragments)
             progress.update(1)
     finally:
         progress.close()
@@ -419,17 +467,21 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _assemble(args: argparse.Namespace) -> int:
-    return _finish_fragments(args.raw, args.extracts, args.out, args.work)
+    return _finish_fragments(
+        args.raw, args.extracts, args.out, args.work, partitioned=args.partitioned
+    )
 
 
-def _finish_fragments(raw: Path, extracts: Path, out: Path, work: Path) -> int:
+def _finish_fragments(
+    raw: Path, extracts: Path, out: Path, work: Path, *, partitioned: bool = False
+) -> int:
     from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble_fragments
 
     for finding in unsupported_files(raw):
         print(f"warning: {finding.message}", file=sys.stderr)
 
-    summary, findings = assemble_fragments(raw, extracts, out, work)
+    summary, findings = assemble_fragments(raw, extracts, out, work, partitioned=partitioned)
     _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0
 

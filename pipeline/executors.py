@@ -9,12 +9,19 @@ Only the per-document stage is distributed: it is a pure function of a file
 and its catalog row, so the tables are the same whichever executor ran it.
 Assembling the tables stays on the calling machine.
 
+On Dask, :meth:`DaskExecutor.write_fragments` has each worker write its
+document's fragment itself into a folder that the workers and this machine
+both reach (a shared disk, or an fsspec URL such as ``s3://bucket/extract``)
+and send back only a :class:`FragmentSummary`; the tables then never travel
+through the scheduler.
+
 Dask is imported only when a Dask executor is used.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -24,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.document.driver import extract_document
 from pipeline.models import Limits
-from pipeline.store import DocumentResult
+from pipeline.store import DocumentResult, atomic_file, save_result
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -166,7 +173,6 @@ class DaskExecutor:
 
     def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, DocumentResult]]:
         client = self.client
-        from distributed import as_completed
 
         def submit(index: int) -> Any:
             path, row, limits = tasks[index]
@@ -182,21 +188,49 @@ class DaskExecutor:
                 )
             return client.submit(extract_document, path, row, limits, key=key, pure=False)
 
+        yield from self._stream(len(tasks), submit)
+
+    def write_fragments(
+        self, tasks: Sequence[Task], fragments: str
+    ) -> Iterator[tuple[int, FragmentSummary]]:
+        """Each document extracted on a worker, which writes its fragment as
+        ``<fragments>/<file>.parquet`` and returns only its summary. The file's
+        bytes travel with the task when ``ship_files`` is set."""
+        client = self.client
+
+        def submit(index: int) -> Any:
+            path, row, limits = tasks[index]
+            key = f"fragment-{index}-{path.name}"
+            if self.ship_files and _too_large(path, limits):
+                # Refused from its size alone, here, without reading it.
+                summary = extract_to_fragment(path, row, limits, fragments)
+                return client.submit(_given, summary, key=key, pure=False)
+            source = (path.name, path.read_bytes()) if self.ship_files else path
+            return client.submit(
+                extract_to_fragment, source, row, limits, fragments, key=key, pure=False
+            )
+
+        yield from self._stream(len(tasks), submit)
+
+    def _stream(self, count: int, submit: Callable[[int], Any]) -> Iterator[tuple[int, Any]]:
+        """Submit ``count`` tasks, a window at a time; yield each answer as it arrives."""
+        from distributed import as_completed
+
         window = self.worker_count() * _IN_FLIGHT_PER_WORKER
         pending: dict[Any, int] = {}
-        queue = iter(range(len(tasks)))
+        queue = iter(range(count))
         for index in _take(queue, window):
             pending[submit(index)] = index
         finished = as_completed(list(pending))
         for future in finished:
             index = pending.pop(future)
-            result = future.result()
+            answer = future.result()
             future.release()
             for following in _take(queue, 1):
                 new = submit(following)
                 pending[new] = following
                 finished.add(new)
-            yield index, result
+            yield index, answer
 
     def close(self) -> None:
         if self._client is not None:
@@ -218,6 +252,90 @@ def extract_shipped(
         return extract_document(path, catalog_row, limits)
 
 
+@dataclass(frozen=True, slots=True)
+class FragmentSummary:
+    """What a worker sends back once it has written a document's fragment: enough
+    for progress and error lines: a few hundred bytes, however long the document."""
+
+    source_file: str
+    doc_id: str | None
+    status: str  # "ok" or "failed"
+    rows: dict[str, int]
+    errors: tuple[str, ...]
+
+
+def extract_to_fragment(
+    source: Path | tuple[str, bytes], catalog_row: dict[str, str], limits: Limits, fragments: str
+) -> FragmentSummary:
+    """Extract one document (a path, or a file name and its bytes) and write its
+    fragment into ``fragments``, a folder or an fsspec URL; runs on a worker."""
+    if isinstance(source, Path):
+        result = extract_document(source, catalog_row, limits)
+    else:
+        result = extract_shipped(*source, catalog_row, limits)
+    save_fragment(result, fragments)
+    return FragmentSummary(
+        source_file=result.source_file,
+        doc_id=result.doc_id,
+        status="failed" if result.failed else "ok",
+        rows={name: len(rows) for name, rows in result.tables.items()},
+        errors=tuple(f.message for f in result.findings if f.severity == "error"),
+    )
+
+
+def save_fragment(result: DocumentResult, fragments: str) -> None:
+    """``result`` as ``<fragments>/<file>.parquet``: written atomically into a
+    local folder, or written whole and then uploaded under its name to a URL
+    (one PUT, so a reader never sees half of it)."""
+    name = f"{result.source_file}.parquet"
+    if _is_local(fragments):
+        save_result(result, _local_path(fragments) / name)
+        return
+    import fsspec
+
+    filesystem, root = fsspec.core.url_to_fs(fragments)
+    with tempfile.TemporaryDirectory(prefix="untoc-fragment-") as folder:
+        local = Path(folder) / name
+        save_result(result, local)
+        filesystem.makedirs(root, exist_ok=True)
+        filesystem.put_file(str(local), f"{root.rstrip('/')}/{name}")
+
+
+def local_fragments(fragments: str, names: Sequence[str], cache: Path) -> Path:
+    """The folder the corpus stage reads the fragments of ``names`` from: the
+    folder itself when it is local (or a shared disk), else ``cache``, into
+    which each fragment is downloaded. A fragment that is not there is an error
+    naming it: the workers wrote it where this machine cannot see it."""
+    if _is_local(fragments):
+        folder = _local_path(fragments)
+        missing = [name for name in names if not (folder / f"{name}.parquet").is_file()]
+        if missing:
+            raise RuntimeError(
+                f"{folder}: no fragment for {', '.join(missing)}; the workers must write"
+                " fragments where this machine reads them (a shared disk or a URL)"
+            )
+        return folder
+    import fsspec
+
+    filesystem, root = fsspec.core.url_to_fs(fragments)
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        remote = f"{root.rstrip('/')}/{name}.parquet"
+        if not filesystem.exists(remote):
+            raise RuntimeError(f"{fragments}: no fragment for {name}")
+        with filesystem.open(remote, "rb") as handle, atomic_file(cache / f"{name}.parquet") as out:
+            shutil.copyfileobj(handle, out)
+    return cache
+
+
+def _is_local(fragments: str) -> bool:
+    return "://" not in fragments or fragments.startswith("file://")
+
+
+def _local_path(fragments: str) -> Path:
+    return Path(fragments.removeprefix("file://"))
+
+
 def _too_large(path: Path, limits: Limits) -> bool:
     """A text file that the reader refuses from its size (as ``read_document`` does)."""
     return (
@@ -227,8 +345,8 @@ def _too_large(path: Path, limits: Limits) -> bool:
     )
 
 
-def _given(result: DocumentResult) -> DocumentResult:
-    return result
+def _given(answer: Any) -> Any:
+    return answer
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """One typed record per output row; field names and order match ``schema.py``.
 
-``tests/test_schema.py`` keeps the two in step.
+``tests/test_schema.py`` keeps the two in step: the same tables, the same
+columns in the same order, each field of the column's type, and no field that
+may be None where the column may not be null.
 """
 
 from __future__ import annotations
@@ -54,12 +56,13 @@ class ParagraphRow:
     label: str | None
     text: str
     footnote_refs: list[int]
+    # Keyword-only, so that it stands where the schema has it and may be left out.
+    footnote_offsets: list[int | None] | None = field(default=None, kw_only=True)
     heading: str | None
     line_start: int
     line_end: int
     page: int | None
     agenda_item: str | None = None
-    footnote_offsets: list[int | None] | None = None
 
 
 @dataclass(slots=True)
@@ -95,11 +98,12 @@ class RecommendationRow:
     topic_title: str | None
     text: str
     paragraph_number: int | None
+    # Keyword-only, so that it stands where the schema has it and may be left out.
+    label: str | None = field(default=None, kw_only=True)
     seq: int
     line_start: int
     line_end: int
     page: int | None
-    label: str | None = None
 
 
 @dataclass(slots=True)

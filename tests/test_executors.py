@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import fsspec
 import pytest
 
 from pipeline.catalog import load_catalog
 from pipeline.cli import main
-from pipeline.corpus.assemble import assemble, raw_files
+from pipeline.corpus.assemble import assemble, assemble_fragments, raw_files
 from pipeline.executors import (
     DaskExecutor,
     ExecutorChoice,
+    FragmentSummary,
     ProcessExecutor,
     SerialExecutor,
+    Task,
     extract_all,
+    local_fragments,
     make_executor,
 )
+from pipeline.models import Limits
 from tests.conftest import RAW
 
 
@@ -65,12 +72,96 @@ def test_dask_tables_are_byte_identical_to_the_local_build(
     assert _files(tmp_path) == local_build
 
 
+def _tasks() -> list[Task]:
+    catalog = load_catalog(RAW / "catalog.csv", RAW)
+    return [(path, catalog.row(path.name), Limits()) for path in raw_files(RAW)]
+
+
+def _results_must_not_come_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: DaskExecutor, tasks: Any) -> Iterator[Any]:
+        raise AssertionError("the results were sent back to the builder")
+
+    monkeypatch.setattr(DaskExecutor, "run", refuse)
+
+
+@pytest.mark.parametrize("ship_files", [False, True], ids=["paths", "bytes"])
+def test_workers_write_the_fragments_and_send_back_only_a_summary(
+    cluster: DaskExecutor,
+    ship_files: bool,
+    local_build: dict[str, bytes],
+    tmp_path: Path,
+) -> None:
+    cluster.ship_files = ship_files
+    fragments = tmp_path / "extract"
+    answers = dict(cluster.write_fragments(_tasks(), str(fragments)))
+    names = [path.name for path in raw_files(RAW)]
+    summaries = [answers[index] for index in range(len(names))]
+    assert [type(summary) for summary in summaries] == [FragmentSummary] * len(names)
+    assert [summary.source_file for summary in summaries] == names
+    assert all(summary.status == "ok" and not summary.errors for summary in summaries)
+    report = next(summary for summary in summaries if summary.doc_id == "CTOC/COP/2012/15")
+    assert report.rows["documents"] == 1
+    # What came back is a few hundred bytes; the fragment stayed where the worker wrote it.
+    for summary in summaries:
+        fragment = fragments / f"{summary.source_file}.parquet"
+        assert len(pickle.dumps(summary)) < 1_000 < fragment.stat().st_size
+    out = tmp_path / "out"
+    assemble_fragments(RAW, fragments, out, tmp_path / "corpus")
+    assert _files(out) == local_build
+
+
 def test_build_command_on_a_local_dask_cluster(
+    local_build: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _results_must_not_come_back(monkeypatch)
+    out, work = tmp_path / "out", tmp_path / "work"
+    argv = ["build", "--raw", str(RAW), "--out", str(out), "--quiet", "--work", str(work)]
+    assert main([*argv, "--executor", "dask", "--jobs", "2"]) == 0
+    assert _files(out) == local_build
+    assert sorted(path.name for path in (work / "extract").iterdir()) == [
+        f"{path.name}.parquet" for path in raw_files(RAW)
+    ]
+
+
+def test_build_command_with_a_scheduler_assembles_what_the_workers_wrote(
+    cluster: DaskExecutor,
+    local_build: dict[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _results_must_not_come_back(monkeypatch)
+    out, fragments = tmp_path / "out", tmp_path / "shared" / "extract"
+    address = cluster.client.scheduler.address
+    argv = ["build", "--raw", str(RAW), "--out", str(out), "--quiet", "--scheduler", address]
+    assert main([*argv, "--fragments", str(fragments)]) == 0
+    assert _files(out) == local_build
+    assert len(list(fragments.glob("*.parquet"))) == len(raw_files(RAW))
+
+
+def test_fragments_on_an_fsspec_url_are_assembled_here(
     local_build: dict[str, bytes], tmp_path: Path
 ) -> None:
-    argv = ["build", "--raw", str(RAW), "--out", str(tmp_path), "--quiet"]
-    assert main([*argv, "--executor", "dask", "--jobs", "2"]) == 0
-    assert _files(tmp_path) == local_build
+    """Workers in this process (threads) share fsspec's in-memory filesystem,
+    which stands for an object store both sides reach."""
+    url = "memory://untoc-test/extract"
+    executor = DaskExecutor(workers=1, processes=False)
+    try:
+        summaries = [summary for _, summary in executor.write_fragments(_tasks(), url)]
+    finally:
+        executor.close()
+    names = [path.name for path in raw_files(RAW)]
+    assert sorted(summary.source_file for summary in summaries) == sorted(names)
+    try:
+        extracts = local_fragments(url, names, tmp_path / "fetched")
+    finally:
+        fsspec.filesystem("memory").rm(url, recursive=True)
+    assemble_fragments(RAW, extracts, tmp_path / "out", tmp_path / "corpus")
+    assert _files(tmp_path / "out") == local_build
+
+
+def test_fragments_the_builder_cannot_see_are_one_error(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match=r"no fragment for a\.txt; the workers must write"):
+        local_fragments(str(tmp_path), ["a.txt"], tmp_path / "fetched")
 
 
 def test_local_processes_return_results_in_file_order(tmp_path: Path) -> None:

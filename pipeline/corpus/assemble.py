@@ -32,6 +32,7 @@ from pipeline.corpus.crossref import (
 )
 from pipeline.corpus.database import write_database
 from pipeline.corpus.meetings import meetings_of
+from pipeline.corpus.partition import remove_dataset, write_partitioned
 from pipeline.corpus.report import sort_findings, write_report
 from pipeline.corpus.write import rejected_row, to_arrow, write_batches, write_datapackage
 from pipeline.document.checks.common import ATTENDING_ROLES
@@ -74,11 +75,13 @@ def assemble(
 
 
 def assemble_fragments(
-    raw_dir: Path, extract_dir: Path, out_dir: Path, work_dir: Path
+    raw_dir: Path, extract_dir: Path, out_dir: Path, work_dir: Path, *, partitioned: bool = False
 ) -> tuple[Summary, list[Finding]]:
     """Concatenate the fragments of the documents now in ``raw/``, link and check
     them, write tables, data package and report. ``work_dir`` keeps what the
-    next run may reuse (terms per document, topic suggestions)."""
+    next run may reuse (terms per document, topic suggestions). With
+    ``partitioned`` the tables are also written as ``out_dir/dataset/`` (see
+    :mod:`pipeline.corpus.partition`)."""
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
     findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
     names = [raw.name for raw in raw_files(raw_dir)]
@@ -144,6 +147,10 @@ def assemble_fragments(
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, coverage)
     write_database(out_dir)
+    if partitioned:
+        write_partitioned(out_dir)
+    else:
+        remove_dataset(out_dir)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),

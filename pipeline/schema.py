@@ -401,7 +401,7 @@ TABLES: dict[str, Table] = {
                 *_PROVENANCE,
             ),
             key=(),
-            order=("doc_id", "line_start", "report_ref"),
+            order=("doc_id", "line_start"),
         ),
         Table(
             "terms",

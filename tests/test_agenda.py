@@ -659,3 +659,39 @@ def test_adopted_agenda_introduced_by_other_wordings(context_from_text):
         ("adopted", "2", "通过议程"),
         ("adopted", "3", "通过报告"),
     ]
+
+
+NEXT_AGENDA_AS_DECISION = """\
+一. 缔约方会议通过的决定
+
+1.缔约方会议通过了下列决定：
+
+第13/1号决定
+
+缔约方会议第十四届会议临时议程
+
+  缔约方会议核准下列议程作为其第十四届会议的临时议程：
+  1.组织事项：
+    (a) 会议开幕；
+    (b) 通过议程。
+  2.技术援助。
+  3.通过缔约方会议第十四届会议的报告。
+
+二. 会议安排
+
+2.缔约方会议第十三届会议于2034年10月在维也纳举行。
+"""
+
+
+def test_next_session_agenda_approved_by_a_decision(context_from_text):
+    ctx = context_from_text(
+        NEXT_AGENDA_AS_DECISION, "CTOC_COP_2034_10.zh.txt", kind="meeting_report"
+    )
+    rows = extract_agenda_items(ctx)
+    assert [(row.agenda, row.item, row.title) for row in rows] == [
+        ("provisional_next_session", "1", "组织事项"),
+        ("provisional_next_session", "1.a", "会议开幕"),
+        ("provisional_next_session", "1.b", "通过议程"),
+        ("provisional_next_session", "2", "技术援助"),
+        ("provisional_next_session", "3", "通过缔约方会议第十四届会议的报告"),
+    ]

@@ -52,3 +52,42 @@ def test_citations_know_their_paragraph_or_footnote() -> None:
     assert revised[0].footnote is None
     assert revised[0].line_start == 1162
     assert "订正决议草案（CTOC/COP/2012/L.4/Rev.2）" in revised[0].context
+
+
+AGENDA_CITING_ITSELF = """\
+联 合 国\t\tCTOC/COP/WG.9/2031/1
+
+联合国打击跨国有组织犯罪公约
+
+工作组第九次会议
+
+临时议程和说明
+
+一.临时议程
+
+1.组织事项：
+
+(a)会议开幕；
+
+(b)通过议程和工作安排。
+
+二.临时议程说明
+
+(b)通过议程和工作安排
+
+文件
+
+临时议程和说明（CTOC/COP/WG.9/2031/1）
+
+秘书处的说明（CTOC/COP/WG.9/2031/2）
+"""
+
+
+def test_own_symbol_cited_in_the_text_not_in_the_masthead(context_from_text) -> None:
+    ctx = context_from_text(AGENDA_CITING_ITSELF, "CTOC_COP_WG.9_2031_1.zh.txt")
+    rows = extract_citations(ctx)
+    assert ctx.blocks[0].text.endswith("CTOC/COP/WG.9/2031/1")  # the masthead, kept as a block
+    assert [(r.cited_symbol, r.seq) for r in rows] == [
+        ("CTOC/COP/WG.9/2031/1", ctx.blocks[-1].seq),
+        ("CTOC/COP/WG.9/2031/2", ctx.blocks[-1].seq),
+    ]

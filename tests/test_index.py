@@ -332,6 +332,93 @@ def test_synthetic_index(context_from_text) -> None:
     assert count.evidence == "paragraphs: ['9', '10']; locations: ['四.6']"
 
 
+# An index whose only reference column is the place in the cited report
+# (chapter.paragraph/sub-paragraph), printed with tabs: ranges, three kinds of
+# separator, a bracketed sub-paragraph, and a topic continued after a page break
+# that repeats the header row.
+LOCATED_IN_REPORT = "\n".join(
+    [
+        "枪支问题工作组通过的各项建议专题索引",
+        "",
+        "1.下表按专题列出工作组通过的建议。",
+        "",
+        "专题\t会议报告\t出处（章.段/分段）",
+        "标识，总体\tCTOC/COP/WG.6/2016/3\t一.9-11",
+        "\tCTOC/COP/WG.6/2020/4\t二.3(b) 和二.5",
+        "国际合作\tCTOC/COP/WG.6/2018/2\t一.4，一.6、一.7.c",
+        "",
+        "专题\t会议报告\t出处（章.段/分段）",
+        "\tCTOC/COP/WG.6/2020/4\t二.8",
+        "",
+    ]
+)
+
+
+def test_index_located_in_the_cited_report(context_from_text) -> None:
+    ctx = context_from_text(LOCATED_IN_REPORT, "CTOC_COP_WG.6_2022_5.zh.txt")
+    entries = extract_index_entries(ctx)
+    got = [
+        (e.line_start, e.topic, e.report_symbol[-6:], e.report_ref, e.location_raw, e.location)
+        for e in entries
+    ]
+    assert got == [
+        (6, "标识，总体", "2016/3", "9", "一.9-11", "I.9"),
+        (6, "标识，总体", "2016/3", "10", "一.9-11", "I.10"),
+        (6, "标识，总体", "2016/3", "11", "一.9-11", "I.11"),
+        (7, "标识，总体", "2020/4", "3.b", "二.3(b)", "II.3.b"),
+        (7, "标识，总体", "2020/4", "5", "二.5", "II.5"),
+        (8, "国际合作", "2018/2", "4", "一.4", "I.4"),
+        (8, "国际合作", "2018/2", "6", "一.6", "I.6"),
+        (8, "国际合作", "2018/2", "7.c", "一.7.c", "I.7.c"),
+        (11, "国际合作", "2020/4", "8", "二.8", "II.8"),
+    ]
+    assert [e.topic_basis for e in entries][-1] == "continued_across_page"
+    assert (entries[0].topic_main, entries[0].subtopic) == ("标识", "总体")
+    assert [f.check for f in ctx.findings] == ["index_topic_across_page"]
+
+
+# The same table as a PDF reads it when the gaps between its columns are narrow:
+# the report and its references in one cell, a continuation row without its empty
+# first cell, a topic cell and a reference list wrapped onto lines of their own.
+UNTABBED = "\n".join(
+    [
+        "专题\t会议报告\t出处（章.段/分段）",
+        "标识和记录保存的国际\tCTOC/COP/WG.6/2016/3 一.9-11",
+        "合作",
+        "CTOC/COP/WG.6/2020/4 二.3(b)、二.4、二",
+        ".5 和二.7",
+        "",
+    ]
+)
+
+
+def test_index_rows_without_tab_stops(context_from_text) -> None:
+    ctx = context_from_text(UNTABBED, "CTOC_COP_WG.6_2022_5.zh.txt", kind="recommendation_index")
+    entries = extract_index_entries(ctx)
+    got = [(e.topic, e.report_symbol[-6:], e.report_ref, e.location_raw) for e in entries]
+    topic = "标识和记录保存的国际合作"
+    assert got == [
+        (topic, "2016/3", "9", "一.9-11"),
+        (topic, "2016/3", "10", "一.9-11"),
+        (topic, "2016/3", "11", "一.9-11"),
+        (topic, "2020/4", "3.b", "二.3(b)"),
+        (topic, "2020/4", "4", "二.4"),
+        (topic, "2020/4", "5", "二.5"),
+        (topic, "2020/4", "7", "二.7"),
+    ]
+    assert [f.check for f in ctx.findings] == ["index_topic_fragment"]
+
+
+def test_index_located_in_the_cited_report_links_by_paragraph_number() -> None:
+    recs = [
+        {"rec_id": "R/2020/4#1", "doc_id": "R/2020/4", "number": 1, "paragraph_number": 2},
+        {"rec_id": "R/2020/4#2", "doc_id": "R/2020/4", "number": 2, "paragraph_number": 3},
+    ]
+    entries = [{"doc_id": "I", "report_symbol": "R/2020/4", "report_ref": "3.b", "line_start": 7}]
+    linked, findings = link_recommendations(entries, recs)
+    assert ([e["rec_id"] for e in linked], findings) == (["R/2020/4#2"], [])
+
+
 def test_index_found_by_its_header_alone(context_from_text) -> None:
     text = (
         "附件\n\n专题\t会议报告\t\t所在出处\n\t文件\t段次\t\n"
@@ -402,6 +489,12 @@ def test_printed_items_examples() -> None:
     assert printed_items("8(a)、(b)和(g)") == [("8(a)", "8.a"), ("(b)", "8.b"), ("(g)", "8.g")]
     assert printed_items("8(a)-(c)") == [("8(a)", "8.a"), ("8(b)", "8.b"), ("8(c)", "8.c")]
     assert printed_items("") == []
+    assert printed_items("一.2-4 和一.6", ranges_as_printed=True) == [
+        ("一.2-4", "I.2"),
+        ("一.2-4", "I.3"),
+        ("一.2-4", "I.4"),
+        ("一.6", "I.6"),
+    ]
 
 
 def test_report_order() -> None:
@@ -467,6 +560,12 @@ def test_printed_items_agree_with_expand_refs(items, separator: str) -> None:
     pairs = printed_items(text)
     assert [canonical for _, canonical in pairs] == expand_refs(text)
     assert all(printed_to_canonical(raw) == canonical for raw, canonical in pairs)
+    # Ranges kept as printed: the same references, each printed item from the text.
+    as_printed = printed_items(text, ranges_as_printed=True)
+    assert [canonical for _, canonical in as_printed] == expand_refs(text)
+    assert [raw for raw, _ in as_printed] == [
+        item for item in printed for _ in range(len(expand_refs(item)))
+    ]
 
 
 def test_rows_before_any_topic_go_to_the_first_topic(context_from_text) -> None:

@@ -199,3 +199,20 @@ def test_a_working_group_report_with_a_conference_symbol(context_from_text):
         "WG.2",
         None,
     )
+
+
+INDEX_OPENING_WITH_A_NUMBERED_TITLE = """\
+贩运人口问题工作组
+2042年6月27日至29日，维也纳
+贩运人口问题工作组通过的各项建议专题索引
+
+1. 工作组第一次会议的建议
+
+2. 为便于工作组第十二次会议的审议，秘书处按专题编制了工作组迄今通过的各项建议的索引。
+"""
+
+
+def test_a_numbered_block_is_not_part_of_the_title_page(context_from_text):
+    ctx = context_from_text(INDEX_OPENING_WITH_A_NUMBERED_TITLE, "CTOC_COP_WG.4_2042_4.zh.txt")
+    assert ctx.blocks[3].label == "1."  # whatever kind the layout gave it
+    assert ctx.meta.meeting_number == 12

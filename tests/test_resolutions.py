@@ -391,6 +391,90 @@ TENTH_SESSION = """\
 """
 
 
+# Text extraction of an eleventh session: a compact heading, a preambular
+# paragraph broken by a page foot (footnote block, job number, barcode, symbol
+# line), a decision that approves the next session's agenda item by item.
+ELEVENTH_SESSION = """\
+一. 缔约方会议通过的决议和决定
+
+A. 决议
+
+1.缔约方会议第十一届会议通过了下列决议：
+
+第11/4号决议
+
+打击非法采矿
+
+  缔约方会议，
+  回顾其第10/2号决议，
+  关切非法采矿日益由有组织犯罪集团实施，并往往与洗钱和腐败相关联，致使采矿
+地区的社区遭受严重损害1，同时注意到若干国家在追查非法开采矿物的流向方面
+
+__________________
+1 见CTOC/COP/2022/6，第4段。
+
+V.22-07777
+*2207777*
+CTOC/COP/2022/12
+
+取得了进展，
+  1.请缔约国交流追查矿物流向的做法；
+  2.请秘书处报告本决议的执行情况。
+
+B. 决定
+
+2.缔约方会议还通过了下列决定：
+
+第11/1号决定
+
+缔约方会议第十二届会议临时议程
+
+  缔约方会议核准下列议程作为其第十二届会议的临时议程：
+  1.组织事项：
+    (a) 会议开幕；
+    (b) 通过议程。
+  2.其他事项。
+
+二. 会议安排
+
+3.缔约方会议第十一届会议于2022年10月在维也纳举行。
+"""
+
+
+def test_preamble_across_a_page_foot_and_an_agenda_decision(context_from_text) -> None:
+    ctx = context_from_text(ELEVENTH_SESSION, "CTOC_COP_2022_12.zh.txt")
+    rows = extract_resolution_paragraphs(ctx)
+    got = [(r.instrument, r.instrument_number, r.part, r.ref, r.text) for r in rows]
+    assert got == [
+        ("resolution", "11/4", "preamble", "formula", "缔约方会议，"),
+        ("resolution", "11/4", "preamble", "pp.1", "回顾其第10/2号决议，"),
+        (
+            "resolution",
+            "11/4",
+            "preamble",
+            "pp.2",
+            "关切非法采矿日益由有组织犯罪集团实施，并往往与洗钱和腐败相关联，致使采矿"
+            "地区的社区遭受严重损害，同时注意到若干国家在追查非法开采矿物的流向方面"
+            "取得了进展，",
+        ),
+        ("resolution", "11/4", "operative", "op.1", "请缔约国交流追查矿物流向的做法；"),
+        ("resolution", "11/4", "operative", "op.2", "请秘书处报告本决议的执行情况。"),
+        (
+            "decision",
+            "11/1",
+            "preamble",
+            "formula",
+            "缔约方会议核准下列议程作为其第十二届会议的临时议程：",
+        ),
+        ("decision", "11/1", "operative", "op.1", "组织事项："),
+        ("decision", "11/1", "operative", "op.1.a", "会议开幕；"),
+        ("decision", "11/1", "operative", "op.1.b", "通过议程。"),
+        ("decision", "11/1", "operative", "op.2", "其他事项。"),
+    ]
+    assert rows[2].footnote_refs == [1]
+    assert {r.instrument_title for r in rows} == {"打击非法采矿", "缔约方会议第十二届会议临时议程"}
+
+
 def test_numbered_annexes_adopted_text_and_group_paragraph(context_from_text) -> None:
     ctx = context_from_text(TENTH_SESSION, "CTOC_COP_2020_15.zh.txt")
     rows = extract_resolution_paragraphs(ctx)

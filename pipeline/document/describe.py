@@ -176,7 +176,9 @@ def _symbol_in_text(clean: CleanDocument) -> str | None:
 def _front_blocks(blocks: list[Block]) -> list[Block]:
     front: list[Block] = []
     for block in blocks[:_FRONT_BLOCKS]:
-        if block.kind in ("paragraph", "chapter", "section"):
+        # A title page has no labelled blocks: a numbered one (even where the
+        # layout made it look like a heading) is the text.
+        if block.kind in ("paragraph", "chapter", "section") or block.label:
             break
         front.append(block)
     return front

@@ -158,8 +158,13 @@ def _is_phrase(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def _ends_with_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    """The text's last words are one of ``phrases``: an introduction to a list."""
-    squashed = _squash(text).rstrip(":。.")
+    """The text's last words are one of ``phrases``: an introduction to a list.
+    A phrase written with its colon must be printed with it (``…届会议的临时议程：``
+    introduces a list; ``…届会议的临时议程。`` only names the agenda)."""
+    squashed = _squash(text)
+    if squashed.endswith(tuple(p for p in _squashed(phrases) if p.endswith(":"))):
+        return True
+    squashed = squashed.rstrip(":。.")
     return squashed.endswith(_squashed(phrases))
 
 

@@ -42,9 +42,14 @@ Column values:
 * ``paragraph_number``: the numbered paragraph naming the participant, or the
   one enclosing an unnumbered block (a bureau line under paragraph 6).
 
-States resolve through :func:`pipeline.normalize.countries.default_resolver`; a
-name that is neither a known State nor recognisably an organization gives an
-``unknown_country`` warning and a null ``iso3``.
+Names that hold a list separator or a conjunction (联合国教育、科学及文化组织,
+外交、欧洲和国际事务部长) are matched against the vocabularies before a list is
+split. States resolve through :func:`pipeline.normalize.countries.default_resolver`
+(long forms such as 日本国 through ``country_aliases.csv``); an item that is
+neither a known State nor recognisably an organization is an ``unknown_country``
+warning and no row. A speaker on behalf of a group (``甲代表77国集团和中国``,
+``甲（代表…）``) is the speaker. A State the attendance lists give both as a
+party and as a signatory is an ``attendance_party_and_signatory`` warning.
 """
 
 from __future__ import annotations
@@ -75,6 +80,8 @@ __all__ = [
 
 # Kinds of blocks that never hold participants (rows of a converted table).
 _SKIPPED_KINDS = frozenset({"table_row"})
+# Roles of an attendance list.
+_ATTENDANCE_ROLES = frozenset({"delegation", "observer"})
 # Blocks that end the scope of a numbered paragraph.
 _SCOPE_KINDS = frozenset({"chapter", "section", "subheading"})
 # Roles of the bureau: each officer is one row however often the text names them.
@@ -104,7 +111,17 @@ _REMARK = re.compile(r"\s*\([^()]*\)\s*$")
 _LEADING_CONJUNCTION = re.compile(r"^以及\s*")
 _LEADING_AND = re.compile(r"^(?:和|及)\s*")
 _SEPARATOR_AND_ALSO = re.compile(r"([、，,；;])\s*以及\s*")
+# "也在议程项目3下作了发言": where the speech was made, between subject and verb.
+_UNDER_ITEM = r"在[^，,。：:；;]{1,30}?下"
+# "代表" before a group a speaker speaks for (not inside a bracketed remark).
+_ON_BEHALF = re.compile(r"代表(?![^()（）]*[)）])")
 _CLAUSE_BREAK = frozenset("，,；;：:。")
+# Marks that split a list, hidden inside vocabulary names while a list is split.
+_GUARDED_MARKS = re.compile("[、，,和及与]")
+_MASK = str.maketrans(
+    {"、": "\ue000", "，": "\ue001", ",": "\ue002", "和": "\ue003", "及": "\ue004", "与": "\ue005"}
+)
+_UNMASK = {ord(masked): chr(mark) for mark, masked in _MASK.items()}
 _SENTENCE_END = frozenset("。！？!?")
 _SENTENCE_MARKS = re.compile("[" + re.escape("(（)）" + "".join(sorted(_SENTENCE_END))) + "]")
 
@@ -203,6 +220,8 @@ class _Patterns:
     speech_list: re.Pattern[str]
     speech_have: re.Pattern[str]
     speech_subject: re.Pattern[str]
+    marker_joint: re.Pattern[str]
+    namely: re.Pattern[str]
     speech_bare: re.Pattern[str]
     sponsor: re.Pattern[str]
     consider: re.Pattern[str]
@@ -242,7 +261,12 @@ def _patterns() -> _Patterns:
         ),
         speech_have=re.compile(rf"(?:{_alt(p['speech_list'])})[：:]?(?P<list>.+)$"),
         speech_subject=re.compile(
-            rf"(?P<marker>{markers})(?P<remark>\s*\([^()]*\))?{also}(?:{speech})"
+            rf"(?P<marker>{markers})(?P<remark>\s*\([^()]*\))?{also}(?:{_UNDER_ITEM})?{also}"
+            rf"(?:{speech})"
+        ),
+        namely=re.compile(_alt(p["namely"])),
+        marker_joint=re.compile(
+            rf"的?(?P<marker>{markers})(?:\s*\([^()]*\))?\s*(?:以及|和|及|、)\s*"
         ),
         speech_bare=re.compile(rf"{also}(?:{_alt(p['speech_verb_bare'])})"),
         sponsor=re.compile(
@@ -268,10 +292,29 @@ def clean_name(text: str) -> str:
     (``以及``) and a trailing bracketed remark (``（代表…）``) taken off."""
     name = tidy_spacing(fold_width(text)).strip()
     while True:
-        stripped = _REMARK.sub("", _LEADING_CONJUNCTION.sub("", name)).strip()
+        stripped = _LEADING_CONJUNCTION.sub("", name).strip()
+        remark = _REMARK.search(stripped)
+        if remark and not _is_short_form(remark.group()):
+            stripped = stripped[: remark.start()].strip()
+        elif remark:
+            # The short form is part of the name, in the brackets it is printed with.
+            inner = remark.group().strip().strip("()（）")
+            stripped = f"{stripped[: remark.start()].strip()}（{inner}）"
         if stripped == name or not stripped:
             return stripped or name
         name = stripped
+
+
+def _is_short_form(bracketed: str) -> bool:
+    """``（国际刑警组织）`` after a name is its printed short form, part of the
+    name; ``（代表77国集团）`` is a remark."""
+    inner = name_key(bracketed.strip().strip("()（）"))
+    return inner in load_vocabulary().organizations
+
+
+def _without_short_form(name: str) -> str:
+    """``国际刑事警察组织（国际刑警组织）`` → ``国际刑事警察组织``."""
+    return _REMARK.sub("", fold_width(name)).strip() or name
 
 
 def agenda_item_list(printed: str) -> str | None:
@@ -341,27 +384,37 @@ class _Names:
         self.ctx = ctx
         self.resolver = resolver
         self.vocab = load_vocabulary()
-        # Organizations whose names hold a list separator (联合国教育、科学及文化组织).
+        # Names of the vocabularies that hold a list separator or a conjunction
+        # (联合国教育、科学及文化组织, 外交、欧洲和国际事务部长): matched before a
+        # list is split, so that no separator inside them cuts them.
+        guarded = {*self.vocab.organizations, *self.vocab.titles}
         self._guarded = sorted(
-            (name for name in self.vocab.organizations if re.search(r"[、，,]", name)),
-            key=len,
-            reverse=True,
+            (name for name in guarded if _GUARDED_MARKS.search(name)), key=len, reverse=True
         )
 
-    def _is_org_name(self, name: str) -> bool:
+    def org_category(self, name: str) -> str | None:
+        """The category the directory of organizations gives ``name`` (or the
+        name without its short form), else None."""
+        organizations = self.vocab.organizations
         key = name_key(name)
-        return key in self.vocab.organizations or key.endswith(self.vocab.org_heads)
+        return organizations.get(key) or organizations.get(name_key(_without_short_form(name)))
+
+    def _is_known_org(self, name: str) -> bool:
+        return self.org_category(name) is not None
+
+    def _is_org_name(self, name: str) -> bool:
+        return self._is_known_org(name) or name_key(name).endswith(self.vocab.org_heads)
 
     def split(self, text: str) -> list[str]:
         """Items of a printed list, as printed (organizations split too)."""
         # "甲、乙、以及丙": the resolver would cut 以及 after its first character.
         masked = _SEPARATOR_AND_ALSO.sub(r"\1", text)
         for name in self._guarded:
-            masked = masked.replace(name, name.replace("、", "\ue000").replace("，", "\ue001"))
+            masked = masked.replace(name, name.translate(_MASK))
         items: list[str] = []
         for piece in self.resolver.split_names(masked):
             for item in self._split_organizations(piece):
-                item = item.replace("\ue000", "、").replace("\ue001", "，")
+                item = item.translate(_UNMASK)
                 if clean_name(item):
                     items.append(self._drop_and(item))
         return items
@@ -374,7 +427,7 @@ class _Names:
         return item
 
     def _is_known(self, name: str) -> bool:
-        return bool(self.resolver.resolve(name)) or name_key(name) in self.vocab.organizations
+        return bool(self.resolver.resolve(name)) or self._is_known_org(name)
 
     def _split_organizations(self, piece: str) -> list[str]:
         """Split ``甲组织和乙`` where the left side is a finished name: the
@@ -420,45 +473,40 @@ class _Names:
 
     def classify(self, printed: str, entity_type: str | None, block: Block) -> _Entity | None:
         """The participant named by one list item; ``entity_type`` is what the
-        list's category says (None when the list states none)."""
+        list's category says (None when the list states none). An item that is
+        neither a known State nor an organization is a fragment of a name the
+        list's split cut, or a name no vocabulary holds: a warning, no row."""
         name, marker = self._strip_marker(clean_name(printed))
         if not name:
             return None
-        key = name_key(name)
         if entity_type == "organization":
-            return _Entity(name, "organization", None, self.vocab.organizations.get(key), marker)
+            return _Entity(name, "organization", None, self.org_category(name), marker)
         iso3 = self.resolver.resolve(name)
-        if iso3 or entity_type == "state":
-            return self._state(name, iso3, marker, block)
-        if key in self.vocab.organizations or key.endswith(self.vocab.org_heads):
-            return _Entity(name, "organization", None, self.vocab.organizations.get(key), marker)
+        if iso3:
+            return _Entity(name, "state", iso3, None, marker)
+        if self._is_known_org(name) or (entity_type != "state" and self._is_org_name(name)):
+            return _Entity(name, "organization", None, self.org_category(name), marker)
         title = self._title(name)
-        if title and self.vocab.titles[title] == "mandate":
+        if title and entity_type != "state" and self.vocab.titles[title] == "mandate":
             return _Entity(name, "organization", None, "un_entity", marker)
         if title:
             # An official speaking for a State or an office: 墨西哥内政部长.
             holder = clean_name(name[: -len(title)])
-            holder_key = name_key(holder)
-            if self.resolver.resolve(holder):
-                return self._state(holder, self.resolver.resolve(holder), marker, block)
-            if holder_key in self.vocab.organizations:
-                category = self.vocab.organizations[holder_key]
+            if iso3 := self.resolver.resolve(holder):
+                return _Entity(holder, "state", iso3, None, marker)
+            if entity_type != "state" and (category := self.org_category(holder)):
                 return _Entity(holder, "organization", None, category, marker)
             if prefix := self._state_prefix(holder):
-                return self._state(prefix, self.resolver.resolve(prefix), marker, block)
-            if holder_key.endswith(self.vocab.org_heads):
+                return _Entity(prefix, "state", self.resolver.resolve(prefix), None, marker)
+            if entity_type != "state" and name_key(holder).endswith(self.vocab.org_heads):
                 return _Entity(holder, "organization", None, None, marker)
-        return self._state(name, None, marker, block)
-
-    def _state(self, name: str, iso3: str | None, marker: Marker | None, block: Block) -> _Entity:
-        if iso3 is None:
-            self.ctx.warn(
-                "unknown_country",
-                f"participant {name!r} is neither a known State nor an organization",
-                block,
-                evidence=name,
-            )
-        return _Entity(name, "state", iso3, None, marker)
+        self.ctx.warn(
+            "unknown_country",
+            f"participant {name!r} is neither a known State nor an organization: no row",
+            block,
+            evidence=name,
+        )
+        return None
 
 
 # --- descriptors -----------------------------------------------------------------
@@ -486,6 +534,8 @@ def _split_subject(text: str) -> tuple[CategoryWord | None, str]:
     vocab = load_vocabulary()
     pats = _patterns()
     text = pats.intro.sub("", text.strip()).strip()
+    if name_key(_without_short_form(text)) in vocab.organizations:
+        return None, text  # a known name ending in a category word (…研究所)
     if match := pats.appositive.search(text):
         return vocab.category(match["word"]), text[: match.start()].strip()
     found = list(pats.category.finditer(text))
@@ -505,6 +555,11 @@ def _split_subject(text: str) -> tuple[CategoryWord | None, str]:
     if entry.in_name and not _descriptor_like(head):
         return None, text  # a name ending in the word (英联邦秘书处)
     return entry, ""
+
+
+def _first_clause(sentence: str) -> str:
+    """The sentence's subject clause, up to its first comma or semicolon."""
+    return _strip_also(re.split(r"[，,；;]", sentence, maxsplit=1)[0])
 
 
 def _descriptor_category(text: str) -> CategoryWord | None:
@@ -649,22 +704,35 @@ class _Extractor:
             ]
             self._add(block, paragraph, names, "attendance", None, marker)
             return True
-        if counted:
-            return True
         found = False
         for match in self.pats.attend_subject.finditer(sentence):
             subject = _strip_also(_clause_before(sentence, match.start()))
+            marker = self.vocab.marker(match["marker"])
+            if namely := self.pats.namely.search(subject):
+                # "一个政府间组织即甲派观察员出席了会议": the count names its members.
+                category = _descriptor_category(subject[: namely.start()])
+                names = self.names.split(subject[namely.end() :])
+                self._add(block, paragraph, names, "attendance", category, marker)
+                found = True
+                continue
+            if counted:
+                continue
+            if not subject or subject in self.vocab.phrases["pronoun"]:
+                # "欧洲联盟作为…组织，也派代表出席了本届会议": the sentence's subject.
+                subject = _first_clause(sentence)
             capacity = None
             if "作为" in subject:
                 subject, _, capacity = subject.partition("作为")
+                if not subject.strip():
+                    # "作为《公约》缔约方的区域经济一体化组织欧洲联盟派代表…".
+                    subject, capacity = capacity, None
             category, names = _split_subject(subject)
             if category is None and capacity:
                 category = _descriptor_category(capacity)
-            marker = self.vocab.marker(match["marker"])
             if names:
                 self._add(block, paragraph, self.names.split(names), "attendance", category, marker)
                 found = True
-        return found
+        return found or counted
 
     def _speech_item(self, sentence: str, block: Block) -> str | None:
         if match := self.pats.item.search(sentence):
@@ -691,8 +759,10 @@ class _Extractor:
         matches = list(self.pats.speech_subject.finditer(sentence))
         for match in matches:
             self._speaker_subject(sentence, match.start(), block, paragraph, match["marker"])
-        if not matches and (bare := self.pats.speech_bare.search(sentence)):
-            self._speaker_subject(sentence, bare.start(), block, paragraph, None)
+        if not matches:
+            # "甲代表A作了发言，乙代表B作了发言": each clause its own subject.
+            for bare in self.pats.speech_bare.finditer(sentence):
+                self._speaker_subject(sentence, bare.start(), block, paragraph, None)
 
     def _speaker_subject(
         self, sentence: str, end: int, block: Block, paragraph: int | None, marker: str | None
@@ -701,9 +771,32 @@ class _Extractor:
         if hear := list(self.pats.hear.finditer(subject)):
             subject = subject[hear[-1].end() :]
         subject = re.sub(r"的$", "", _strip_also(subject)).strip()
+        # "甲的观察员和签署国乙的观察员也作了发言": each part its own marker
+        # and category.
+        start = 0
+        for joint in self.pats.marker_joint.finditer(subject):
+            part = subject[start : joint.start()]
+            self._speaker_part(sentence, part, block, paragraph, joint["marker"])
+            start = joint.end()
+        self._speaker_part(sentence, subject[start:], block, paragraph, marker)
+
+    def _speaker_part(
+        self, sentence: str, subject: str, block: Block, paragraph: int | None, marker: str | None
+    ) -> None:
+        subject = subject.strip()
+        capacity = None
+        if subject in self.vocab.phrases["pronoun"]:
+            # "欧洲联盟作为…缔约方，其代表也作了发言": 其 is the sentence's subject.
+            subject, _, capacity = _first_clause(sentence).partition("作为")
         if self.pats.quantifier.match(subject):
             return  # "一些代表作了发言", "一名观察员的发言": nobody named
+        speaker = self._speaking_for(subject)
+        if speaker is not None:
+            # "几内亚代表代表77国集团和中国": the State speaks, not the group.
+            subject, marker = speaker, marker or "代表"
         category, names = _split_subject(subject)
+        if category is None and capacity:
+            category = _descriptor_category(capacity)
         if not names:
             return
         items = self.names.split(names)
@@ -721,6 +814,16 @@ class _Extractor:
         found = self.vocab.marker(marker) if marker else None
         self._add(block, paragraph, items, "speaker", category, found, item)
 
+    def _speaking_for(self, subject: str) -> str | None:
+        """The speaker of ``<name>(的)(代表)代表<group>``: a name on behalf of a
+        group (``比利时代表欧洲联盟``, ``几内亚代表代表77国集团和中国``), else None."""
+        for match in _ON_BEHALF.finditer(subject):
+            head = re.sub(r"(?:的)?(?:代表)?$", "", subject[: match.start()]).strip()
+            rest = match.end() < len(subject)
+            if head and rest and self.names.recognised(head) and len(self.names.split(head)) == 1:
+                return head
+        return None
+
     def _is_state(self, name: str) -> bool:
         return self.names.resolver.resolve(name) is not None
 
@@ -732,7 +835,9 @@ class _Extractor:
         for match in self.pats.role.finditer(sentence):
             role = self.vocab.roles[match.group()]
             position = match.end()
-            colon = re.match(r"[^。：:；;()]{0,12}?[：:]\s*", sentence[position:])
+            # The colon must close the role's own clause: in "由主席主持，由以下小组
+            # 成员引导：…" the persons are the panel's, not the chair's.
+            colon = re.match(r"[^。：:；;，,()]{0,12}?[：:]\s*", sentence[position:])
             if colon:
                 persons, _ = _persons(sentence, position + colon.end(), False, self._is_state)
             else:
@@ -817,6 +922,7 @@ class _Extractor:
         for mention in self.mentions:
             if mention.stated and mention.category and mention.entity.entity_type != "person":
                 stated.setdefault(_registry_key(mention.entity), mention.category)
+        self._listed_twice()
         rows: list[ParticipantRow] = []
         officers: set[tuple[str, str]] = set()
         for mention in self.mentions:
@@ -852,6 +958,26 @@ class _Extractor:
                 )
             )
         return rows
+
+    def _listed_twice(self) -> None:
+        """A State the attendance lists give both as a party and as a signatory
+        (a list out of date, or a misprint): a warning naming both lines; both
+        rows stay, as printed."""
+        first: dict[tuple[str, str], _Mention] = {}
+        for mention in self.mentions:
+            if mention.role in _ATTENDANCE_ROLES and mention.entity.iso3 and mention.category:
+                first.setdefault((mention.entity.iso3, mention.category), mention)
+        for (iso3, category), party in first.items():
+            if category != "state_party" or (signed := first.get((iso3, "signatory"))) is None:
+                continue
+            self.ctx.warn(
+                "attendance_party_and_signatory",
+                f"{party.entity.name} ({iso3}) is listed as a party (line "
+                f"{party.block.line_start}) and as a signatory ({signed.entity.name}, line "
+                f"{signed.block.line_start})",
+                signed.block,
+                evidence=signed.entity.name,
+            )
 
 
 def _registry_key(entity: _Entity) -> str:

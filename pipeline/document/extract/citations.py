@@ -10,8 +10,16 @@ from pipeline.records import CitationRow
 _CONTEXT = 40
 
 
+# Kinds of blocks that open the document's text: what comes before one is its masthead.
+_TEXT_KINDS = frozenset({"heading", "chapter", "section", "subheading", "paragraph"})
+
+
 def extract_citations(ctx: DocContext) -> list[CitationRow]:
-    """One row per symbol cited in a paragraph or a footnote (not the document's own)."""
+    """One row per symbol cited in a paragraph or a footnote. The document's own
+    symbol counts where the text cites it (an agenda listing itself among an
+    item's documents), not in the masthead or page header."""
+    opening = next((i for i, b in enumerate(ctx.blocks) if b.kind in _TEXT_KINDS), 0)
+    masthead = {b.seq for b in ctx.blocks[:opening]}
     places: tuple[tuple[str, int | None, str | None, int, int, int | None], ...] = (
         *((b.text, b.seq, None, b.line_start, b.line_end, b.page) for b in ctx.blocks),
         *((f.text, None, f.marker, f.line_start, f.line_end, f.page) for f in ctx.clean.footnotes),
@@ -29,5 +37,5 @@ def extract_citations(ctx: DocContext) -> list[CitationRow]:
         )
         for text, seq, footnote, line_start, line_end, page in places
         for match in find_symbols(text)
-        if match.symbol != ctx.doc_id
+        if match.symbol != ctx.doc_id or (seq is not None and seq not in masthead)
     ]

@@ -5,7 +5,10 @@ column (the symbol of a meeting report), a paragraphs column (the report's
 paragraphs: ``7(d) 和 8(e) 及 (f)``) and a location column (where each of
 them sits in a compilation of recommendations: ``五.1.d、五.2.e 和 V.2.f``).
 Columns are found from the header rows' words (``pipeline/data/index_columns.csv``),
-not from their positions.
+not from their positions. A table without a paragraphs column cites places in
+the reports themselves (``出处（章.段/分段）``: ``一.10.f`` is paragraph 10 (f) of
+chapter I): the cited paragraph is the location below its chapter, and a range
+keeps its printed form in ``location_raw`` (``一.2-8`` for each of its rows).
 
 Topic cells are printed once per topic; the rows under it leave the cell
 empty. Page breaks repeat the header rows, and around them the layout is
@@ -49,8 +52,11 @@ from pipeline.records import IndexEntryRow
 from pipeline.vocab import read_lines, read_rows
 
 INDEX_KIND = "recommendation_index"
-# The roles a header must name for a table to be an index (location is optional).
-_REQUIRED_ROLES = ("topic", "report", "paragraphs")
+# The roles a header must name for a table to be an index; the cited paragraphs
+# come from a paragraphs column or, without one, from the location column (a
+# place in the cited report itself: ``一.10.f`` is paragraph 10 (f) of chapter I).
+_REQUIRED_ROLES = ("topic", "report")
+_REFERENCE_ROLES = ("paragraphs", "location")
 
 # Separators between a main topic and its sub-topic, outside brackets.
 _TOPIC_SEPARATORS = ",，:："
@@ -184,13 +190,14 @@ def topic_is_split(left: str, right: str) -> bool:
 # --- references --------------------------------------------------------------------
 
 
-def printed_items(text: str) -> list[tuple[str, str]]:
+def printed_items(text: str, *, ranges_as_printed: bool = False) -> list[tuple[str, str]]:
     """(printed item, canonical reference) for every reference of a printed list.
 
     ``五.1.d、五.2.e 和 V.2.f`` → [(``五.1.d``, ``V.1.d``), (``五.2.e``, ``V.2.e``),
     (``V.2.f``, ``V.2.f``)]. An item expanded from a range is printed the way
-    the range's first end is (``三.19-21`` gives ``三.19``, ``三.20``, ``三.21``).
-    Raises RefParseError like :func:`expand_refs`.
+    the range's first end is (``三.19-21`` gives ``三.19``, ``三.20``, ``三.21``),
+    or, with ``ranges_as_printed``, keeps the range as printed (``三.19-21`` for
+    each of the three). Raises RefParseError like :func:`expand_refs`.
     """
     canonical = expand_refs(text)
     if not canonical:
@@ -203,8 +210,8 @@ def printed_items(text: str) -> list[tuple[str, str]]:
         expanded = expand_refs("、".join(pieces[:count]))
         new = expanded[len(result) :]
         printed = _WHITESPACE.sub("", pieces[count - 1])
-        if len(new) == 1:
-            result.append((printed, new[0]))
+        if len(new) == 1 or ranges_as_printed:
+            result.extend((printed, ref) for ref in new)
         else:
             result.extend((_in_printed_style(ref, printed), ref) for ref in new)
     return result
@@ -247,6 +254,8 @@ class _Row:
     symbol: str
     paragraphs: str
     locations: str
+    # No paragraphs column: the locations are places in the cited report.
+    located_in_report: bool = False
     group: int = -1
     basis: str = ""
 
@@ -297,8 +306,11 @@ def _columns(header_rows: list[list[str]]) -> dict[str, int] | None:
         # A report header spanning two columns: the paragraphs follow the symbol.
         following = by_role["report"] + 1
         if following not in roles and any(len(cells) > following for cells in header_rows):
-            by_role["paragraphs"] = following
+            # Only a row that fills it shows that it is one (see _data_row).
+            by_role["spanned_paragraphs"] = following
     if not all(role in by_role for role in _REQUIRED_ROLES):
+        return None
+    if not any(role in by_role for role in (*_REFERENCE_ROLES, "spanned_paragraphs")):
         return None
     return by_role
 
@@ -316,18 +328,38 @@ def _read_rows(ctx: DocContext) -> list[_Row]:
     header_rows: list[list[str]] = []
     page = 0
     broken = False
+    # The seq of the last block read as (part of) a row set without tab stops.
+    untabbed_seq: int | None = None
     for block in ctx.blocks:
-        if block.kind != "table_row":
-            header_rows = []
-            broken = broken or bool(rows)
-            continue
-        cells = _cells(block)
-        if _is_header(cells):
-            header_rows.append(cells)
-            columns = _columns(header_rows)
-            broken = broken or bool(rows)
-            continue
+        cells: list[str] | None = None
+        if block.kind == "table_row":
+            cells = _cells(block)
+            if _is_header(cells):
+                header_rows.append(cells)
+                columns = _columns(header_rows)
+                broken = broken or bool(rows)
+                untabbed_seq = None
+                continue
         header_rows = []
+        if columns is not None and (cells is None or not _reference_cells(cells, columns)):
+            # A row whose cells were not set off by tab stops (a PDF's narrow
+            # column gap, a continuation row without its empty first cell).
+            untabbed = _untabbed_cells(block.text, columns)
+            if untabbed is not None and (cells is not None or rows):
+                cells, untabbed_seq = untabbed, block.seq
+            elif (
+                cells is None
+                and untabbed_seq == block.seq - 1
+                and rows
+                and rows[-1].block.page == block.page
+            ):
+                _wrapped_cell(ctx, rows[-1], block)
+                untabbed_seq = block.seq
+                continue
+        if cells is None:
+            broken = broken or bool(rows)
+            untabbed_seq = None
+            continue
         if columns is None or not any(cells):
             continue
         previous = rows[-1].block if rows else None
@@ -345,6 +377,58 @@ def _read_rows(ctx: DocContext) -> list[_Row]:
     return rows
 
 
+def _reference_cells(cells: list[str], columns: dict[str, int]) -> bool:
+    """Whether a row prints anything in its paragraphs or location column."""
+    return any(_cell(cells, columns, role) for role in (*_REFERENCE_ROLES, "spanned_paragraphs"))
+
+
+def _untabbed_cells(text: str, columns: dict[str, int]) -> list[str] | None:
+    """A row's cells read from its one report symbol: the topic before it, the
+    references after it; None unless the text holds exactly one symbol followed
+    by references."""
+    flat = _WHITESPACE.sub(" ", text).strip()
+    found = find_symbols(flat)
+    if len(found) != 1:
+        return None
+    symbol = found[0]
+    start = flat.find(symbol.raw)
+    if start < 0:
+        return None
+    before, after = flat[:start].strip(), flat[start + len(symbol.raw) :].strip()
+    if not after:
+        return None
+    cells = [""] * (max(columns.values()) + 1)
+    cells[columns["topic"]] = before
+    cells[columns["report"]] = symbol.raw
+    # Without a named paragraphs column the references are the locations.
+    cells[columns.get("paragraphs", columns.get("location", columns["report"]))] = after
+    return cells
+
+
+def _wrapped_cell(ctx: DocContext, row: _Row, block: Block) -> None:
+    """A line without a symbol under a row set without tab stops: the wrapped end
+    of its references when they read only with it, else of its topic cell."""
+    text = _WHITESPACE.sub("", block.text)
+    field_name = "locations" if row.located_in_report else "paragraphs"
+    references = getattr(row, field_name)
+    if not _readable(references) and _readable(references + text):
+        setattr(row, field_name, references + text)
+        return
+    ctx.warn(
+        "index_topic_fragment",
+        f"a line holds only topic text; joined to the topic of line {row.block.line_start}",
+        block,
+    )
+    row.topic = join_topic_fragments(row.topic, clean_topic(block.text))[0]
+
+
+def _readable(references: str) -> bool:
+    try:
+        return bool(expand_refs(references))
+    except RefParseError:
+        return False
+
+
 def _data_row(
     ctx: DocContext,
     block: Block,
@@ -355,7 +439,7 @@ def _data_row(
 ) -> _Row | None:
     topic = clean_topic(_cell(cells, columns, "topic"))
     report = _cell(cells, columns, "report")
-    paragraphs = _cell(cells, columns, "paragraphs")
+    paragraphs = _cell(cells, columns, "paragraphs") or _cell(cells, columns, "spanned_paragraphs")
     locations = _cell(cells, columns, "location")
     symbols = find_symbols(report)
     if not symbols:
@@ -383,7 +467,8 @@ def _data_row(
             block,
             evidence=report,
         )
-    return _Row(block, page, topic, symbols[0].symbol, paragraphs, locations)
+    located_in_report = not paragraphs and "paragraphs" not in columns
+    return _Row(block, page, topic, symbols[0].symbol, paragraphs, locations, located_in_report)
 
 
 # --- topics of the rows ------------------------------------------------------------
@@ -543,7 +628,7 @@ def extract_index_entries(ctx: DocContext) -> list[IndexEntryRow]:
         ctx.warn(
             "index_table_missing",
             "thematic index without a table whose header names the topic, report and"
-            " paragraphs columns",
+            " paragraphs (or location) columns",
         )
         return []
     groups = _assign_topics(ctx, rows)
@@ -557,6 +642,8 @@ def extract_index_entries(ctx: DocContext) -> list[IndexEntryRow]:
 
 
 def _entries_of(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
+    if row.located_in_report:
+        return _entries_located_in_report(ctx, row, topic)
     block = row.block
     try:
         paragraphs = expand_refs(row.paragraphs)
@@ -590,6 +677,42 @@ def _entries_of(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
             block,
             evidence=f"paragraphs: {paragraphs}; locations: {[raw for raw, _ in locations]}",
         )
+    return _rows_of(ctx, row, topic, paragraphs, locations)
+
+
+def _entries_located_in_report(ctx: DocContext, row: _Row, topic: str) -> list[IndexEntryRow]:
+    """Entries of a table whose only reference column is a place in the cited report:
+    the cited paragraph is the location below its chapter (``一.10.f`` → ``10.f``)."""
+    try:
+        locations = printed_items(row.locations, ranges_as_printed=True)
+    except RefParseError as error:
+        ctx.warn(
+            "index_reference_unreadable",
+            f"locations {row.locations!r} cannot be read ({error.reason}); row left out",
+            row.block,
+            evidence=error.fragment,
+        )
+        return []
+    if not locations:
+        ctx.warn("index_reference_unreadable", "index row cites no paragraph; left out", row.block)
+        return []
+    paragraphs = []
+    for _, location in locations:
+        found = paragraph_and_rest(location)
+        # printed_items only returns references with a paragraph number.
+        assert found is not None
+        paragraphs.append(".".join((str(found[0]), *found[1])))
+    return _rows_of(ctx, row, topic, paragraphs, locations)
+
+
+def _rows_of(
+    ctx: DocContext,
+    row: _Row,
+    topic: str,
+    paragraphs: list[str],
+    locations: list[tuple[str, str]],
+) -> list[IndexEntryRow]:
+    block = row.block
     main, sub = split_topic(topic)
     return [
         IndexEntryRow(

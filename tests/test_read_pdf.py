@@ -19,6 +19,7 @@ from tests.pdf_render import (
     BODY_SIZE,
     FONT,
     LEFT,
+    RIGHT,
     RenderedLine,
     encrypt_pdf,
     header_footer,
@@ -424,4 +425,46 @@ def test_a_label_at_a_tab_stop_is_not_a_table(tmp_path: Path) -> None:
             "主席: Rachmat Budiman（印度尼西亚）",
             "专题\t会议报告",
             "学术界\tCTOC/COP/WG.7/2013/5",
+        ], engine
+
+
+def test_a_table_cell_wrapped_inside_its_column_goes_on_in_its_row(tmp_path: Path) -> None:
+    """Columns come from the table's own rows (the running footer's wide gaps
+    add none); a row with an empty first cell keeps its empty field; a cell
+    wrapped inside its column goes on in its row; a single row spanning the
+    table (a date) stays a line of its own."""
+    from reportlab.pdfgen import canvas
+
+    register_font()
+    path = tmp_path / "table.pdf"
+    pdf = canvas.Canvas(str(path))
+    second, third = 8.5 * BODY_SIZE, 22 * BODY_SIZE
+    rows = [
+        [(0, "专题"), (second, "会议报告"), (third, "出处")],
+        [(0, "5月10日，星期一")],
+        [(0, "缔约方会议和工"), (second, "CTOC/COP/WG.4/2017/4"), (third, "一.15")],
+        [(0, "作组的工作")],
+        [(second, "CTOC/COP/WG.4/2021/3"), (third, "一.18(a)、一")],
+        [(third, ".18(c)")],
+        [(0, "数据收集"), (second, "CTOC/COP/WG.4/2010/6"), (third, "一.18")],
+    ]
+    y = 700.0
+    pdf.setFont(FONT, BODY_SIZE)
+    for row in rows:
+        for x, text in row:
+            pdf.drawString(LEFT + x, y, text)
+        y -= 15
+    pdf.drawString(LEFT - 3 * BODY_SIZE, 60, "V.31-04123")
+    pdf.drawString(RIGHT - BODY_SIZE, 60, "3")
+    pdf.showPage()
+    pdf.save()
+    for engine in ENGINES:
+        texts = [line.text for line in read_pdf(path, engine).lines]
+        assert texts == [
+            "专题\t会议报告\t出处",
+            "5月10日，星期一",
+            "缔约方会议和工作组的工作\tCTOC/COP/WG.4/2017/4\t一.15",
+            "\tCTOC/COP/WG.4/2021/3\t一.18(a)、一.18(c)",
+            "数据收集\tCTOC/COP/WG.4/2010/6\t一.18",
+            "V.31-04123\t3",
         ], engine

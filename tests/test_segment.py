@@ -414,3 +414,64 @@ def test_a_heading_word_alone_on_its_line_is_never_joined(tmp_path) -> None:
         "示范法草案（CTOC/COP/WG.9/2031/2）",
         "通过报告",
     ]
+
+
+# Lines 30 full-width characters wide, as a renderer that never wraps at a
+# space sets them: "在" would have fitted after the full stop, but not
+# "在 2031 年 5 月 3 日".
+_NO_SPACE_WRAP = [
+    "1. 工作组审议了议程项目 3，题为“国际合作”。秘书处代表作了介",
+    "绍性发言，概述了秘书处开展的各项活动，并回顾了缔约方会议的各",
+    "项相关决议和工作组以往会议的建议，以及秘书处的工作成果。",
+    "在 2031 年 5 月 3 日举行的会议上，许多发言者强调了中央机关的",
+    "作用。",
+    "2. 工作组通过了本报告。",
+]
+_FIRST = (
+    "工作组审议了议程项目 3，题为“国际合作”。秘书处代表作了介绍性发言，概述了秘书处开展的"
+    "各项活动，并回顾了缔约方会议的各项相关决议和工作组以往会议的建议，以及秘书处的工作成果。"
+)
+_SECOND_SENTENCE = "在 2031 年 5 月 3 日举行的会议上，许多发言者强调了中央机关的作用。"
+
+
+def test_a_line_is_not_wrapped_at_a_space(context_from_text) -> None:
+    # What a space joins moves to the next line as one piece: the paragraph goes on.
+    blocks = context_from_text("\n".join(_NO_SPACE_WRAP), "CTOC_COP_WG.3_2031_4.zh.txt").blocks
+    assert [(b.kind, b.number, b.text) for b in blocks] == [
+        ("paragraph", 1, _FIRST + _SECOND_SENTENCE),
+        ("paragraph", 2, "工作组通过了本报告。"),
+    ]
+
+
+def test_a_document_that_wraps_at_spaces(context_from_text) -> None:
+    # A full line ends in a spaced number and the next goes on with a character
+    # ("…5 月 1" / "日…"): this document wraps at spaces, so "在" would have
+    # fitted after the full stop, and an unnumbered paragraph starts there.
+    lines = [
+        *_NO_SPACE_WRAP[:-1],
+        "2. 工作组会议于 2031 年 5 月 2 日至 5 日举行，会议于 5 月 1",
+        "日开幕。",
+    ]
+    blocks = context_from_text("\n".join(lines), "CTOC_COP_WG.3_2031_4.zh.txt").blocks
+    assert [(b.kind, b.number, b.text) for b in blocks] == [
+        ("paragraph", 1, _FIRST),
+        ("body", None, _SECOND_SENTENCE),
+        ("paragraph", 2, "工作组会议于 2031 年 5 月 2 日至 5 日举行，会议于 5 月 1日开幕。"),
+    ]
+
+
+def test_a_title_after_a_finished_sentence_stands_alone(context_from_text) -> None:
+    # "第 9/2 号" would not have fitted after the full stop, but a short
+    # unfinished line after a finished sentence is a title of its own.
+    lines = [
+        "1. 工作组审议了议程项目 3，题为“国际合作”。秘书处一名代表作了介",
+        "绍性发言，概述了秘书处开展的各项活动，并回顾了缔约方会议的各",
+        "项相关决议和工作组以往会议的建议，以及秘书处的工作成果。",
+        "第 9/2 号决议",
+        "2. 工作组通过了本报告。",
+    ]
+    blocks = context_from_text("\n".join(lines), "CTOC_COP_WG.3_2031_4.zh.txt").blocks
+    assert [(b.kind, b.text) for b in blocks][1:] == [
+        ("heading", "第 9/2 号决议"),
+        ("paragraph", "工作组通过了本报告。"),
+    ]

@@ -53,8 +53,15 @@ _TAIL_BYTES = 8192
 _WHITESPACE = frozenset(ord(char) for char in " \u00a0\u3000")
 # Line positions are rounded so that float noise of an engine cannot change them.
 _ROUND = 2
-# An empty gap this many font sizes wide separates table cells (a tab).
+# An empty gap this many font sizes wide separates table cells (a tab). A
+# narrower gap, down to _SOFT_CELL_GAP, does so only where it opens at the
+# edge of a column that wide gaps show (tight columns of a wide table).
 _CELL_GAP = 1.5
+_SOFT_CELL_GAP = 1.0
+# Single-cell lines a table may hold between two of its rows, and the largest
+# step between two of its lines (in the page's usual line steps).
+_TABLE_BREAK = 2
+_ROW_STEP = 2.0
 # The first cell of a line that is a label followed by a tab stop, not a table.
 _LABEL_CELL = re.compile(
     r"^(?:\d{1,3}\s*[.．]|[(（][a-z]{1,2}[)）]|[一二三四五六七八九十]{1,3}\s*[.．、]|[A-Z]\s*[.．]"
@@ -106,6 +113,9 @@ class _Line:
     indent: float = 0.0
     # Runs of text separated by wide empty gaps: table cells, (x0, text).
     cells: list[tuple[float, str]] = field(default_factory=list)
+    # The right edge of each cell, and whether a narrow gap opened it.
+    cell_ends: list[float] = field(default_factory=list)
+    soft: list[bool] = field(default_factory=list)
 
 
 def read_pdf(
@@ -138,8 +148,12 @@ def read_pdf(
             name, f"no text layer on any of its {len(pages)} pages (scanned?); it needs OCR"
         )
     lines: list[SourceLine] = []
-    for page in pages:
-        for line in _page_lines(page.chars):
+    built = [_build_lines(page.chars) for page in pages]
+    # Column edges shown by wide gaps anywhere: a table goes on over pages.
+    edges = _hard_edges([line for page_lines in built for line in page_lines])
+    carried: list[float] = []
+    for page, page_lines in zip(pages, built, strict=True):
+        for line in _page_lines(page.chars, page_lines, edges, carried):
             lines.append(
                 SourceLine(
                     number=len(lines) + 1,
@@ -411,19 +425,36 @@ _ENGINES: dict[str, Callable[[bytes, str, int | None], list[_Page]]] = {
 # --- characters into lines -----------------------------------------------------
 
 
-def _page_lines(chars: list[_Char]) -> list[_Line]:
-    """Group a page's characters into lines, top to bottom, with their indent.
+def _build_lines(chars: list[_Char]) -> list[_Line]:
+    """A page's characters grouped into lines, top to bottom."""
+    groups = _group_lines(chars)
+    return [line for line in (_build_line(group) for group in groups) if line is not None]
+
+
+def _page_lines(
+    chars: list[_Char],
+    lines: list[_Line] | None = None,
+    edges: list[float] | None = None,
+    carried: list[float] | None = None,
+) -> list[_Line]:
+    """A page's lines, top to bottom, with their indent and table cells.
 
     The indent is (x0 - left margin) / the median width of the page's
-    full-width characters, rounded to 0.5.
+    full-width characters, rounded to 0.5. ``edges`` are the column edges of
+    the document's tables (default: this page's); ``carried`` holds the
+    columns of the previous page's last table, and receives this page's.
     """
-    groups = _group_lines(chars)
-    lines = [line for line in (_build_line(group) for group in groups) if line is not None]
+    if lines is None:
+        lines = _build_lines(chars)
     if not lines:
         return []
     margin = _left_margin(lines)
     unit = _char_width(chars)
-    _tabulate(lines, unit)
+    _merge_soft_cells(lines, unit, _hard_edges(lines) if edges is None else edges)
+    last_columns = _tabulate(lines, unit, carried or [])
+    if carried is not None:
+        carried[:] = last_columns
+    lines = [line for line in lines if line.text]
     for line in lines:
         line.indent = round((line.x0 - margin) / unit * 2) / 2
     return lines
@@ -453,6 +484,9 @@ def _build_line(group: list[_Char]) -> _Line | None:
     ordered = sorted(group, key=lambda char: char.x0)
     parts: list[str] = []
     cells: list[tuple[float, str]] = []
+    ends: list[float] = []
+    # Per cell after the first: whether a narrow gap opened it.
+    soft: list[bool] = []
     cell_x0: float | None = None
     previous: _Char | None = None
     spaced = False
@@ -470,8 +504,10 @@ def _build_line(group: list[_Char]) -> _Line | None:
             ):
                 continue
             gap = char.x0 - previous.x1
-            if not spaced and gap > _CELL_GAP * (previous.size + char.size) / 2:
+            if not spaced and gap > _SOFT_CELL_GAP * (previous.size + char.size) / 2:
                 cells.append((cell_x0 or 0.0, "".join(parts).strip()))
+                ends.append(previous.x1)
+                soft.append(gap <= _CELL_GAP * (previous.size + char.size) / 2)
                 parts, cell_x0 = [], None
             elif spaced or gap > _SPACE_GAP * (previous.size + char.size) / 2:
                 parts.append(" ")
@@ -482,6 +518,7 @@ def _build_line(group: list[_Char]) -> _Line | None:
         spaced = False
     if parts:
         cells.append((cell_x0 or 0.0, "".join(parts).strip()))
+        ends.append(previous.x1 if previous is not None else 0.0)
     text = " ".join(cell for _, cell in cells).rstrip()
     if not text:
         return None
@@ -492,37 +529,153 @@ def _build_line(group: list[_Char]) -> _Line | None:
         x0=round(first.x0, _ROUND),
         top=round(top, _ROUND),
         cells=[(round(x0, _ROUND), cell) for x0, cell in cells],
+        cell_ends=[round(x1, _ROUND) for x1 in ends],
+        soft=[False, *soft],
     )
 
 
-def _tabulate(lines: list[_Line], unit: float) -> None:
-    """Lines of several cells become tab-separated rows of the page's columns.
+def _tabulate(lines: list[_Line], unit: float, carried: list[float]) -> list[float]:
+    """Lines of several cells become tab-separated rows of their table's columns.
 
-    The columns are the left edges of the cells of all such lines on the page
-    (within half a character); a cell missing from a row leaves an empty field,
-    as in text converted from a table.
+    A table is a run of lines of several cells that share column edges, with
+    at most ``_TABLE_BREAK`` single-cell lines between them set at one of its
+    columns (a cell wrapped inside its column, a row with one cell), each
+    line close below the one before. The
+    columns are the left edges of its cells (within half a character); a cell
+    missing from a row leaves an empty field, as in text converted from a
+    table. Lines outside the table (running headers and footers with wide
+    gaps) keep their own cells, each table its own columns. The page's first
+    table whose cells all sit at ``carried`` columns (the previous page's last
+    table) goes on with them: a row may start with an empty cell. Returns the
+    columns of the page's last table.
     """
+    columns: list[float] = []
+    steps = [below.top - above.top for above, below in itertools.pairwise(lines)]
+    step = statistics.median([gap for gap in steps if gap > 0] or [0.0])
     for line in lines:
         # A paragraph number or a "主席:" set off by a tab stop is not a table.
         if len(line.cells) == 2 and _LABEL_CELL.match(line.cells[0][1]):
             line.cells = [(line.cells[0][0], " ".join(cell for _, cell in line.cells))]
-    starts = sorted({x0 for line in lines if len(line.cells) > 1 for x0, _ in line.cells})
-    if not starts:
-        return
+            line.cell_ends, line.soft = line.cell_ends[-1:], [False]
+    index = 0
+    while index < len(lines):
+        if len(lines[index].cells) < 2:
+            index += 1
+            continue
+        edges = [x0 for x0, _ in lines[index].cells]
+        last, singles, cursor = index, 0, index + 1
+        while cursor < len(lines):
+            line = lines[cursor]
+            on_edges = sum(_near_edge(x0, edges, unit) for x0, _ in line.cells)
+            # Rows follow each other at the line spacing and share columns.
+            close = line.top - lines[cursor - 1].top <= _ROW_STEP * step
+            shared = close and on_edges > 0
+            if len(line.cells) > 1 and shared:
+                edges += [x0 for x0, _ in line.cells]
+                last, singles = cursor, 0
+            elif len(line.cells) == 1 and shared and singles < _TABLE_BREAK:
+                singles += 1
+            else:
+                break
+            cursor += 1
+        table_edges = [x0 for line in lines[index : last + 1] for x0, _ in line.cells]
+        if not columns and carried and all(_near_edge(x0, carried, unit) for x0 in table_edges):
+            edges += carried
+        columns = _set_columns(lines[index : last + 1], edges, unit)
+        index = last + 1
+    return columns
+
+
+def _hard_edges(lines: list[_Line]) -> list[float]:
+    """Left edges of the cells of lines split by wide gaps."""
+    return [
+        x0
+        for line in lines
+        if sum(not soft for soft in line.soft) > 1
+        for (x0, _), soft in zip(line.cells, line.soft, strict=True)
+        if not soft
+    ]
+
+
+def _merge_soft_cells(lines: list[_Line], unit: float, edges: list[float]) -> None:
+    """A cell opened by a narrow gap stays a cell only at a column edge that
+    wide gaps show elsewhere in the document; else its gap reads as a space."""
+    for line in lines:
+        if not any(line.soft):
+            continue
+        cells, ends, softs = [line.cells[0]], [line.cell_ends[0]], [False]
+        for cell, end, soft in zip(line.cells[1:], line.cell_ends[1:], line.soft[1:], strict=True):
+            if soft and not _near_edge(cell[0], edges, unit):
+                cells[-1] = (cells[-1][0], f"{cells[-1][1]} {cell[1]}")
+                ends[-1] = end
+            else:
+                cells.append(cell)
+                ends.append(end)
+                softs.append(soft)
+        line.cells, line.cell_ends, line.soft = cells, ends, softs
+
+
+def _near_edge(x0: float, edges: list[float], unit: float) -> bool:
+    return any(abs(x0 - edge) <= unit / 2 for edge in edges)
+
+
+def _set_columns(rows: list[_Line], edges: list[float], unit: float) -> list[float]:
+    """Set each row's cells into the table's columns, as tab-separated fields.
+
+    A single cell under a filled cell of the row before, where the first
+    character of it would not have fitted after that cell within its column
+    (a column is as wide as its widest cell), is that cell wrapped inside
+    its column: it goes on in the row.
+    """
     columns: list[float] = []
-    for x0 in starts:
+    for x0 in sorted(edges):
         if not columns or x0 - columns[-1] > unit / 2:
             columns.append(x0)
-    for line in lines:
-        if len(line.cells) < 2:
-            continue
+
+    def column_of(x0: float) -> int:
+        return max((i for i, column in enumerate(columns) if column <= x0 + unit / 2), default=0)
+
+    placed: list[tuple[_Line, list[str], list[float]]] = []
+    for line in rows:
         fields = [""] * len(columns)
-        for x0, cell in line.cells:
-            index = max(i for i, column in enumerate(columns) if column <= x0 + unit / 2)
+        ends = [0.0] * len(columns)
+        for (x0, cell), x1 in zip(line.cells, line.cell_ends, strict=True):
+            index = column_of(x0)
             fields[index] = f"{fields[index]} {cell}".strip()
-        while fields and not fields[-1]:
-            fields.pop()
-        line.text = "\t".join(fields)
+            ends[index] = max(ends[index], x1)
+        placed.append((line, fields, ends))
+    rights = [max(ends[index] for _, _, ends in placed) for index in range(len(columns))]
+    row: tuple[_Line, list[str], list[float]] | None = None
+    for line, fields, ends in placed:
+        if len(line.cells) == 1 and row is not None:
+            index = column_of(line.cells[0][0])
+            above, above_fields, above_ends = row
+            first = unit if unicodedata.east_asian_width(fields[index][0]) in "WF" else unit / 2
+            if above_fields[index] and above_ends[index] + first > rights[index] + unit / 4:
+                above_fields[index] = _join_wrapped(above_fields[index], fields[index])
+                above.text = _row_text(above_fields) or above.text
+                line.text = ""
+                continue
+        line.text = _row_text(fields) or line.text
+        row = (line, fields, ends)
+    return columns
+
+
+def _row_text(fields: list[str]) -> str | None:
+    """The fields joined by tabs; None for a single cell in the first column,
+    which reads as a plain line."""
+    kept = list(fields)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\t".join(kept) if len(kept) > 1 else None
+
+
+def _join_wrapped(left: str, right: str) -> str:
+    """A cell's text wrapped inside its column: Latin words keep their space."""
+    spaced = (
+        left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum()
+    )
+    return f"{left} {right}" if spaced else left + right
 
 
 def _left_margin(lines: list[_Line]) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -57,6 +58,12 @@ _ROLE_CELL = re.compile(r"^\s*[^\s\d:：]{1,10}[:：]\s*$")
 # A line opened by a short role and a colon set off by space (a tab stop read
 # from a PDF, or space-aligned text): a row of an officer list.
 _ROLE_LINE = re.compile(r"^[^\s\d:：，。、]{1,6}[:：]\s+\S")
+# A line boundary that loses a space: a number spaced from the text (spaced
+# print, ``日至 19``) against a character on the other line.
+_SPACED_NUMBER_END = re.compile(r"[\u4e00-\u9fff] \d+$")
+_SPACED_NUMBER_START = re.compile(r"^\s*\d+ [\u4e00-\u9fff]")
+_CJK_START = re.compile(r"^\s*[\u4e00-\u9fff]")
+_CJK_END = re.compile(r"[\u4e00-\u9fff]$")
 _OPEN_END = re.compile(r"[（(《“‘/\-—]\s*$|[A-Za-z]$")
 _BRACKET_END = re.compile(r"[）)]\s*$")
 _COMMA_END = re.compile(r"[，,、]\s*$")
@@ -106,7 +113,8 @@ def segment(lines: list[CleanLine], label_words: tuple[str, ...] = ("建议",)) 
     full_width = _full_width(lines)
     wrapped = _hard_wrapped(lines, full_width)
     lines, list_rows = _untab_role_lists(lines)
-    drafts = _split_blocks(lines, full_width, label_pattern, wrapped, list_rows)
+    across_spaces = not _wraps_at_spaces(lines, full_width)
+    drafts = _split_blocks(lines, full_width, label_pattern, wrapped, list_rows, across_spaces)
     blocks = [_classify(index, draft, drafts, full_width) for index, draft in enumerate(drafts)]
     _number_main_sequence(blocks)
     _assign_sections(blocks)
@@ -185,6 +193,7 @@ def _split_blocks(
     label_pattern: re.Pattern[str],
     wrapped: bool,
     list_rows: set[int],
+    across_spaces: bool = True,
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_subitem: str | None = None
@@ -205,7 +214,7 @@ def _split_blocks(
             previous is None
             or not wrapped
             or standalone
-            or _starts_block(line, label, previous, full_width)
+            or _starts_block(line, label, previous, full_width, across_spaces)
         ):
             drafts.append(_Draft([line], label))
         else:
@@ -224,7 +233,11 @@ def _is_letter_not_roman(label: _Label, last_subitem: str | None) -> bool:
 
 
 def _starts_block(
-    line: CleanLine, label: _Label | None, previous: _Draft, full_width: float
+    line: CleanLine,
+    label: _Label | None,
+    previous: _Draft,
+    full_width: float,
+    across_spaces: bool = True,
 ) -> bool:
     """Whether ``line`` starts a block, decided from both ends of the wrap.
 
@@ -252,7 +265,17 @@ def _starts_block(
     if len(previous.lines) == 1 and last.indent > 0:
         room -= _FIRST_INDENT
     # Wrapped: the line's first unbreakable piece would not have fitted.
-    first = _first_unit(_printed(line), markers=bool(line.footnote_refs))
+    # In a document that never wraps at a space, what a space joins moves to
+    # the next line as one piece; a title (short, unfinished) after a finished
+    # sentence still stands on its own line whatever its spaces.
+    title_after_sentence = bool(_TERMINAL.search(last.text)) and _title_shaped(
+        line.text, full_width
+    )
+    first = _first_unit(
+        _printed(line),
+        markers=bool(line.footnote_refs),
+        across_spaces=across_spaces and not title_after_sentence,
+    )
     wrapped = _width(_printed(last)) + _width(first) > room
     if wrapped:
         return False
@@ -273,11 +296,22 @@ def _printed(line: CleanLine) -> str:
     return line.printed or line.text
 
 
-def _first_unit(text: str, markers: bool = False) -> str:
+def _title_shaped(text: str, full_width: float) -> bool:
+    """A line much shorter than the text that ends no sentence or clause."""
+    return (
+        _width(text) < _TITLE_SHARE * full_width
+        and not _TERMINAL.search(text)
+        and not _COMMA_END.search(text)
+    )
+
+
+def _first_unit(text: str, markers: bool = False, across_spaces: bool = True) -> str:
     """The piece a line cannot be broken inside: a character with the opening
     marks before it and the closing marks after it (and the digits of a glued
-    footnote marker, where the line had ``markers``), or a run of Latin words
-    and digits (a name's words stay together: ``Lucas Moreira Dantas``)."""
+    footnote marker, where the line had ``markers``), a run of Latin words
+    and digits (a name's words stay together: ``Lucas Moreira Dantas``) and,
+    ``across_spaces``, whatever a space joins: a line is never wrapped at a
+    space, which the wrap would lose (``在 2014 年 10 月 7 日`` moves as one)."""
     text = text.strip()
     end = 0
     while end < len(text) and text[end] in _OPENING:
@@ -285,8 +319,9 @@ def _first_unit(text: str, markers: bool = False) -> str:
     end += 1
     while end < len(text):
         char = text[end]
-        between_latin = end + 1 < len(text) and _narrow(text[end - 1]) and _narrow(text[end + 1])
-        if char == " " and between_latin:
+        after = text[end + 1] if end + 1 < len(text) else " "
+        between_latin = _narrow(text[end - 1]) and _narrow(after)
+        if char == " " and not after.isspace() and (across_spaces or between_latin):
             end += 2
         elif (
             char in _CLOSING
@@ -313,6 +348,22 @@ def _narrow(char: str) -> bool:
         return True
     kind = unicodedata.east_asian_width(char)
     return kind in ("Na", "H") or (kind in ("N", "A") and char < "\u2000")
+
+
+def _wraps_at_spaces(lines: list[CleanLine], full_width: float) -> bool:
+    """True when the document wraps lines at spaces: a full line ends in a
+    number spaced from the text before it (``…日至 19``) and the next line goes
+    on with a character (``日于维也纳…``), or a full line ends in a character
+    and the next opens with a spaced number (``…在`` / ``2017 年…``): the space
+    between them was lost to the wrap."""
+    for above, below in itertools.pairwise(lines):
+        if "\t" in above.text or abs(_width(above.text) - full_width) > 1.5:
+            continue
+        if _SPACED_NUMBER_END.search(above.text) and _CJK_START.match(below.text):
+            return True
+        if _CJK_END.search(above.text) and _SPACED_NUMBER_START.match(below.text):
+            return True
+    return False
 
 
 def _hard_wrapped(lines: list[CleanLine], full_width: float) -> bool:

@@ -217,6 +217,22 @@ def test_make_rebuilds_only_what_changed(project: Path) -> None:
     assert len(extracted) == 5
 
 
+def test_make_reads_an_upper_case_extension_like_its_lower_case_twin(project: Path) -> None:
+    raw = project / "raw"
+    (raw / "CTOC_COP_WG.4_2018_1.zh.txt").rename(raw / "CTOC_COP_WG.4_2018_1.zh.TXT")
+    extracted, _ = _make(project)
+    assert "CTOC_COP_WG.4_2018_1.zh.TXT" in extracted
+    documents = pq.read_table(project / "processed" / "documents.parquet").to_pylist()
+    upper = next(row for row in documents if row["doc_id"] == "CTOC/COP/WG.4/2018/1")
+    assert (upper["source_file"], upper["source_format"], upper["kind"]) == (
+        "CTOC_COP_WG.4_2018_1.zh.TXT",
+        "txt",
+        "provisional_agenda",
+    )
+    agenda = pq.read_table(project / "processed" / "agenda_items.parquet").to_pylist()
+    assert sum(row["doc_id"] == "CTOC/COP/WG.4/2018/1" for row in agenda) > 0
+
+
 def test_a_removed_document_leaves_every_table(project: Path) -> None:
     _make(project)
     (project / "raw" / "CTOC_COP_WG.4_2018_1.zh.txt").unlink()

@@ -661,6 +661,38 @@ def test_adopted_agenda_introduced_by_other_wordings(context_from_text):
     ]
 
 
+ADOPTED_WITH_A_FURTHER_CLAUSE = """\
+ C. 通过议程和工作安排
+
+21.工作组在2031年6月26日第1次会议上通过了以下议程，并核准了工作安排：
+
+    1. 组织事项：
+
+    (a) 会议开幕；
+
+    (b) 通过议程和工作安排。
+
+    2. 其他事项。
+
+ D. 出席情况
+
+22.下列缔约国出席了会议：挪威。
+"""
+
+
+def test_an_adoption_sentence_with_a_further_clause_introduces_the_agenda(context_from_text):
+    ctx = context_from_text(
+        ADOPTED_WITH_A_FURTHER_CLAUSE, "CTOC_COP_WG.3_2031_4.zh.txt", kind="meeting_report"
+    )
+    rows = extract_agenda_items(ctx)
+    assert [(row.agenda, row.item, row.title) for row in rows] == [
+        ("adopted", "1", "组织事项"),
+        ("adopted", "1.a", "会议开幕"),
+        ("adopted", "1.b", "通过议程和工作安排"),
+        ("adopted", "2", "其他事项"),
+    ]
+
+
 NEXT_AGENDA_AS_DECISION = """\
 一. 缔约方会议通过的决定
 

@@ -655,3 +655,22 @@ def test_names_inside_lists_and_speakers_for_a_group(context_from_text) -> None:
         f"日本国 (JPN) is listed as a party (line {party_line}) and as a signatory "
         f"(日本国, line {signatory_line})"
     )
+
+
+NEGATED_WITH_AN_INSTRUMENT = """\
+四. 出席情况
+
+1. 以下《公约》签署国派观察员出席了会议：泰国。
+
+2. 以下非《公约》签署国的国家派观察员出席了会议：所罗门群岛、南苏丹。
+"""
+
+
+def test_an_instrument_named_between_the_negation_and_the_category(context_from_text) -> None:
+    ctx = context_from_text(NEGATED_WITH_AN_INSTRUMENT, "CTOC_COP_WG.3_2036_4.zh.txt")
+    rows = extract_participants(ctx)
+    assert [(r.paragraph_number, r.role, r.category, r.name, r.iso3) for r in rows] == [
+        (1, "observer", "signatory", "泰国", "THA"),
+        (2, "observer", "non_signatory_state", "所罗门群岛", "SLB"),
+        (2, "observer", "non_signatory_state", "南苏丹", "SSD"),
+    ]

@@ -168,6 +168,14 @@ def _ends_with_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     return squashed.endswith(_squashed(phrases))
 
 
+def _introduces_list(text: str, phrases: tuple[str, ...]) -> bool:
+    """The text ends in one of ``phrases``, or it ends in a colon and one of its
+    clauses says it (``…通过了以下议程，并核准了工作安排：``)."""
+    if _ends_with_phrase(text, phrases):
+        return True
+    return text.rstrip().endswith(("：", ":")) and _contains_phrase(text, phrases)
+
+
 def _contains_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     squashed = _squash(text)
     return any(phrase in squashed for phrase in _squashed(phrases))
@@ -555,7 +563,7 @@ def extract_agenda_items(ctx: DocContext) -> list[AgendaItemRow]:
         ctx.warn("agenda_not_found", "no provisional agenda list under a 临时议程 heading")
     for index, block in enumerate(ctx.blocks):
         agenda = None
-        if _ends_with_phrase(block.text, phrases.adopted_intro):
+        if _introduces_list(block.text, phrases.adopted_intro):
             agenda = "adopted"
         elif _ends_with_phrase(block.text, phrases.next_session_intro):
             agenda = "provisional_next_session"

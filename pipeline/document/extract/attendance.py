@@ -168,6 +168,8 @@ class Vocabulary:
     organizations: dict[str, str]
 
     def category(self, word: str) -> CategoryWord:
+        """The entry of a category word as matched (``非《公约》签署国`` is ``非签署国``)."""
+        word = _INSTRUMENT_NAME.sub("", word)
         return next(entry for entry in self.categories if entry.word == word)
 
     def marker(self, phrase: str) -> Marker:
@@ -209,6 +211,23 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
+# An instrument's name may stand between a negation and its category word:
+# 非《公约》签署国 is a 非签署国 (of the Convention).
+_INSTRUMENT_NAME = re.compile(r"《[^《》]{1,40}》")
+
+
+def _category_alt(words: Iterable[str]) -> str:
+    """:func:`_alt` of the category words, a 非 word allowing an instrument's name
+    after its 非."""
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        if word.startswith("非"):
+            parts.append("非(?:" + _INSTRUMENT_NAME.pattern + ")?" + re.escape(word[1:]))
+        else:
+            parts.append(re.escape(word))
+    return "|".join(parts)
+
+
 @dataclass(frozen=True)
 class _Patterns:
     category: re.Pattern[str]
@@ -236,7 +255,7 @@ class _Patterns:
 def _patterns() -> _Patterns:
     v = load_vocabulary()
     p = v.phrases
-    cats = _alt(entry.word for entry in v.categories)
+    cats = _category_alt(entry.word for entry in v.categories)
     markers = _alt(m.phrase for m in v.markers)
     attend_markers = _alt(m.phrase for m in (*v.markers, *v.attend_markers))
     intro = _alt(p["list_intro"])

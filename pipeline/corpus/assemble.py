@@ -15,7 +15,7 @@ index entries linked to recommendations (a join), the checks of
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -314,6 +314,12 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
     return arrow_table(con, query).to_pylist()
 
 
+def _streamed_rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[dict[str, Any]]:
+    """The answer to ``query`` as dicts, a batch at a time."""
+    for batch in arrow_batches(con, query):
+        yield from batch.to_pylist()
+
+
 def arrow_table(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
     """The answer to ``query`` as an Arrow table (DuckDB 2 renamed the call)."""
     result = con.sql(query)
@@ -362,7 +368,9 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         " WHERE agenda IN ('adopted', 'provisional') ORDER BY _f, _i",
     )
     roles = ", ".join(f"'{role}'" for role in (*sorted(ATTENDING_ROLES), "speaker"))
-    participants = _rows(
+    # Read once, batch by batch: the check keeps the attendance keys and the
+    # speakers, not every State's row.
+    participants = _streamed_rows(
         con,
         "SELECT doc_id, name, iso3, entity_type, role, line_start, seq FROM participants"
         f" WHERE entity_type = 'state' AND role IN ({roles}) ORDER BY _f, _i",

@@ -49,6 +49,9 @@ from pipeline.store import (
 # (their meeting_id).
 LINKED = ("index_entries", "documents")
 
+# The most memory DuckDB's buffers may take in the corpus stage.
+DUCKDB_MEMORY = "768MB"
+
 # Rows per batch streamed from DuckDB to the writer.
 BATCH_ROWS = 64 * 1024
 
@@ -89,6 +92,9 @@ def assemble_fragments(
             findings.append(_not_extracted(name))
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    # DuckDB's buffers otherwise grow towards most of the machine's memory with
+    # the corpus; past this it spills sorts to disk.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     files = [str(paths[name]) for name in present]
     documents, kept = _documents(con, files, findings)
     fragment_list = _sql_list([str(paths[name]) for name in kept])

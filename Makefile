@@ -86,7 +86,7 @@ evaluate: build/assembled.stamp
 	$(PY) -m pipeline evaluate --processed processed
 
 # Throughput, memory and make timings on a corpus generated from raw/, each
-# beside its target or reference: build/bench/results.json and a table (~5 min).
+# beside its target or reference: build/bench/results.json and a table (`--only`, `--sizes` for a part; about an hour in full).
 bench: $(INSTALLED)
 	$(PY) -m bench --out build/bench
 

@@ -23,37 +23,48 @@ MB = 1e6
 
 
 def text(params: dict[str, Any]) -> dict[str, Any]:
-    """The text path: extract every document, then (with ``assemble``) assemble.
+    """The text path: extract every document, each result written as its
+    fragment as it arrives and then let go (as ``pipeline build`` does), then
+    (with ``assemble``) the corpus stage over the fragments.
 
     ``results_sha256`` fingerprints the per-document results, which are all
-    that assembling reads: equal fingerprints, equal tables.
+    that assembling reads: equal fingerprints, equal tables. ``work`` keeps the
+    fragments and the corpus stage's caches, for the make runs to start from.
     """
     from pipeline.catalog import load_catalog, raw_files
-    from pipeline.corpus.assemble import assemble
-    from pipeline.executors import DaskExecutor, ExecutorChoice, extract_all, make_executor
+    from pipeline.corpus.assemble import assemble_fragments
+    from pipeline.executors import DaskExecutor, ExecutorChoice, Task, make_executor
+    from pipeline.models import Limits
+    from pipeline.store import save_result
 
     imports_s = time.perf_counter() - STARTED
-    raw, out = Path(params["raw"]), Path(params["out"])
+    raw, out, work = Path(params["raw"]), Path(params["out"]), Path(params["work"])
     files = raw_files(raw)
     size = sum(path.stat().st_size for path in files)
     catalog = load_catalog(raw / "catalog.csv", raw)
     executor = make_executor(ExecutorChoice(params["executor"], jobs=params["workers"]))
+    tasks: list[Task] = [(path, catalog.row(path.name), Limits()) for path in files]
+    digests: list[str] = [""] * len(tasks)
+    failed = 0
     try:
         started = time.perf_counter()
         if isinstance(executor, DaskExecutor):
             executor.worker_count()  # starts the cluster
         startup_s = time.perf_counter() - started
         started = time.perf_counter()
-        results = extract_all(files, catalog.row, executor)
+        for index, result in executor.run(tasks):
+            digests[index] = _fingerprint([result])
+            failed += result.failed
+            save_result(result, work / "extract" / f"{result.source_file}.parquet")
         extract_s = time.perf_counter() - started
     finally:
         executor.close()
-    fingerprint = _fingerprint(results)
-    errors = sum(result.failed for result in results)
+    fingerprint = hashlib.sha256("".join(digests).encode()).hexdigest()
+    errors = failed
     assemble_s = 0.0
     if params.get("assemble", True):
         started = time.perf_counter()
-        summary, _ = assemble(raw, results, out)
+        summary, _ = assemble_fragments(raw, work / "extract", out, work / "corpus")
         assemble_s = time.perf_counter() - started
         errors = summary.findings.get("error", 0)
     total = extract_s + assemble_s
@@ -67,8 +78,31 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
         "docs_s": round(len(files) / total, 1),
         "mb_s": round(size / MB / total, 3),
         "extract_mb_s": round(size / MB / extract_s, 3),
+        "assemble_mb_s": round(size / MB / assemble_s, 1) if assemble_s else None,
         "errors": errors,
         "results_sha256": fingerprint,
+        **_memory(),
+    }
+
+
+def assemble_again(params: dict[str, Any]) -> dict[str, Any]:
+    """The corpus stage alone, run again over fragments already written, its
+    caches (terms, topic suggestions) emptied first: what a new dictionary
+    word or a first build costs; and once more with them warm."""
+    import shutil
+
+    from pipeline.corpus.assemble import assemble_fragments
+
+    raw, out, work = Path(params["raw"]), Path(params["out"]), Path(params["work"])
+    size = sum(path.stat().st_size for path in raw.iterdir() if path.suffix != ".csv")
+    shutil.rmtree(work / "corpus", ignore_errors=True)
+    cold = _seconds(lambda: assemble_fragments(raw, work / "extract", out, work / "corpus"))
+    warm = _seconds(lambda: assemble_fragments(raw, work / "extract", out, work / "corpus"))
+    return {
+        "cold_s": round(cold, 3),
+        "warm_s": round(warm, 3),
+        "cold_mb_s": round(size / MB / cold, 1),
+        "warm_mb_s": round(size / MB / warm, 1),
         **_memory(),
     }
 
@@ -158,32 +192,6 @@ def _engine(module: Any, engine: str) -> Iterator[None]:
         module.read_pdf = original
 
 
-def seed_extracts(params: dict[str, Any]) -> dict[str, Any]:
-    """Write ``build/extract/*.parquet`` of a make project in bulk, as make would
-    (the same function on the rows that ``split-catalog`` wrote)."""
-    from pipeline.corpus.assemble import raw_files
-    from pipeline.executors import ProcessExecutor, extract_all
-    from pipeline.store import DocumentResult, save_result
-
-    work = Path(params["work"])
-    rows = work / "build" / "catalog"
-    extracts = work / "build" / "extract"
-
-    def row_of(name: str) -> dict[str, str]:
-        return json.loads((rows / f"{name}.json").read_text(encoding="utf-8"))
-
-    def save(result: DocumentResult) -> None:
-        save_result(result, extracts / f"{result.source_file}.parquet")
-
-    started = time.perf_counter()
-    executor = ProcessExecutor(params["jobs"])
-    try:
-        extract_all(raw_files(work / "raw"), row_of, executor, on_result=save)
-    finally:
-        executor.close()
-    return {"seconds": round(time.perf_counter() - started, 3)}
-
-
 def profile(params: dict[str, Any]) -> dict[str, Any]:
     """cProfile the per-document stage over a corpus; the top functions go to a file."""
     import cProfile
@@ -238,7 +246,7 @@ def _memory() -> dict[str, float]:
 MEASUREMENTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "text": text,
     "pdf": pdf,
-    "seed-extracts": seed_extracts,
+    "assemble-again": assemble_again,
     "profile": profile,
 }
 

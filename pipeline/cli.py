@@ -446,7 +446,9 @@ def _extract(args: argparse.Namespace) -> int:
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
     from pipeline.document.driver import extract_document
+    from pipeline.store import skip_pandas_in_pyarrow
 
+    skip_pandas_in_pyarrow()
     result = extract_document(path, row, _limits(args))
     _report_failure(result)
     if args.output:

@@ -132,6 +132,33 @@ def row_type(name: str) -> pa.StructType:
 CORPUS_TABLES = ("meetings", "terms", "topic_suggestions")
 
 
+def skip_pandas_in_pyarrow() -> None:
+    """Let pyarrow build arrays without importing pandas (half a second of the
+    start-up of ``pipeline extract``, which make runs once per file).
+
+    pyarrow imports pandas the first time it converts Python objects, to ask
+    whether they are pandas objects, and remembers the answer. Here it is
+    asked once while pandas cannot be imported, so it answers "no pandas";
+    pandas itself stays importable (pyarrow imports it again where it needs it,
+    as in ``to_pandas``)."""
+    import sys
+
+    if "pandas" in sys.modules:
+        return
+
+    class _NoPandas:
+        @staticmethod
+        def find_spec(name: str, *_: Any) -> None:
+            if name == "pandas":
+                raise ImportError("pandas is not needed here")
+
+    sys.meta_path.insert(0, _NoPandas)  # type: ignore[arg-type]
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_NoPandas)  # type: ignore[arg-type]
+
+
 def fragment_table(result: DocumentResult) -> pa.Table:
     """A result as the one-row Arrow table of its fragment. Rows the schema cannot
     hold are left out, each with an ``error`` finding (see ``to_arrow``)."""

@@ -132,6 +132,17 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     assert _duckdb_contents(tmp_path / "untoc.duckdb") == _duckdb_contents(built / "untoc.duckdb")
 
 
+def test_a_build_reusing_its_caches_writes_what_a_first_build_writes(
+    built: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    for out in (tmp_path / "first", tmp_path / "again"):
+        build = ["build", "--raw", str(RAW), "--out", str(out), "--work", str(work), "--quiet"]
+        assert main(build) == 0
+    for name in ("terms.parquet", "topic_suggestions.parquet"):
+        assert (tmp_path / "again" / name).read_bytes() == (built / name).read_bytes(), name
+
+
 def _duckdb_contents(path: Path) -> dict[str, list[tuple]]:
     import duckdb
 

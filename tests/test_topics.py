@@ -127,3 +127,36 @@ def test_evaluate_prints_the_model_beside_the_baseline(
     answer = json.loads(capsys.readouterr().out)
     assert answer["recommendations"] == 15
     assert set(answer["model"]) == {"precision@3", "recall@5"}
+
+
+def test_terms_streamed_a_row_at_a_time_give_the_model_of_the_terms_in_memory(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+
+    from pipeline.corpus.topics import Inputs, StreamedTerms
+
+    rows = [
+        {"source_table": "recommendations", "doc_id": "A/1", "key": "A/1#1", "term": t, "count": c}
+        for t, c in (("司法协助", 2), ("引渡", 1), ("司法协助", 1))
+    ] + [
+        {"source_table": "paragraphs", "doc_id": "A/1", "key": "3", "term": "引渡", "count": 4},
+        {"source_table": "recommendations", "doc_id": "A/1", "key": "A/1#2", "term": "没收",
+         "count": 1},
+        {"source_table": "paragraphs", "doc_id": "A/1", "key": None, "term": "没收", "count": 1},
+    ]  # fmt: skip
+    # Rows of one key apart from each other, as the table's order may put them.
+    rows.append({**rows[0], "term": "联合调查"})
+    path = tmp_path / "terms.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    recommendations = [
+        {"rec_id": "A/1#1", "doc_id": "A/1"},
+        {"rec_id": "A/1#2", "doc_id": "A/1"},
+    ]
+    entries = [{"topic": "引渡", "rec_id": "A/1#1"}, {"topic": "没收", "rec_id": "A/1#2"}]
+    seg = segmenter(dictionary_sources({}))
+    in_memory = build_model(Inputs(recommendations, entries, rows), seg)
+    streamed = build_model(Inputs(recommendations, entries, StreamedTerms(path)), seg)
+    assert streamed.vectors == in_memory.vectors
+    assert streamed.labels == in_memory.labels
+    assert streamed.vectors["A/1#2"] != {}

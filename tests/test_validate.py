@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.corpus.validate import (
@@ -751,3 +753,59 @@ def test_the_real_index_slips_are_among_the_warnings(real_report: dict[str, Any]
     assert set(slips) == set(expected)
     for line, text in expected.items():
         assert text in slips[line], slips[line]
+
+
+# Values a column of agenda_items may be handed by a buggy extractor.
+_AGENDA_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["provisional", "adopted", "1.a", "a", "A", "CTOC/COP/2012/1"]),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.lists(st.sampled_from(["CTOC/COP/2012/1", "x"]), max_size=2),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {column.name: _AGENDA_VALUES for column in TABLES["agenda_items"].columns}
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_the_quick_schema_pass_never_hides_what_pandera_finds(rows: list[dict[str, Any]]) -> None:
+    import pandas as pd
+    from pandera.errors import SchemaErrors
+
+    from pipeline.document.checks.schema import _passes, pandera_schema
+
+    table = TABLES["agenda_items"]
+    if not _passes(table, rows):
+        return
+    frame = pd.DataFrame(
+        {
+            column.name: pd.Series([row.get(column.name) for row in rows], dtype=object)
+            for column in table.columns
+        }
+    )
+    try:
+        pandera_schema("agenda_items").validate(frame, lazy=True)
+    except SchemaErrors as errors:  # pragma: no cover - the failure is the report
+        pytest.fail(f"pandera found {errors.failure_cases} in rows the quick pass let through")
+
+
+def test_the_quick_schema_pass_accepts_a_well_formed_row_and_refuses_a_repeated_key() -> None:
+    from pipeline.document.checks.schema import _passes
+
+    row = {column.name: None for column in TABLES["agenda_items"].columns}
+    row.update(doc_id="CTOC/COP/2012/1", agenda="adopted", item="1", number=1, seq=1)
+    row.update(line_start=3, line_end=3, page=None)
+    table = TABLES["agenda_items"]
+    assert _passes(table, [row]) is True
+    assert _passes(table, [row, dict(row)]) is False
+    assert _passes(table, [{**row, "agenda": "draft"}]) is False
+    assert _passes(table, [{**row, "item": None}]) is False

@@ -130,12 +130,19 @@ def load_instruments(processed_dir: Path) -> list[Instrument]:
     )
     footnotes = pd.read_parquet(processed_dir / "footnotes.parquet")
     agenda = pd.read_parquet(processed_dir / "agenda_items.parquet", columns=["doc_id", "seq"])
+    # Each table split by document once: filtering the whole table again for
+    # every instrument made this quadratic in the corpus.
+    paragraphs_of = _by_document(paragraphs)
+    footnotes_of = _by_document(footnotes)
+    agenda_of = _by_document(agenda)
     instruments: list[Instrument] = []
     for (doc_id, kind, number), group in rows.groupby(
         ["doc_id", "instrument", "instrument_number"], sort=False
     ):
         records = _records(group)
-        doc_paragraphs = paragraphs[paragraphs.doc_id == doc_id]
+        doc_paragraphs = paragraphs_of.get(doc_id, paragraphs.iloc[0:0])
+        doc_footnotes = footnotes_of.get(doc_id, footnotes.iloc[0:0])
+        doc_agenda = agenda_of.get(doc_id, agenda.iloc[0:0])
         instruments.append(
             Instrument(
                 doc_id=doc_id,
@@ -152,17 +159,18 @@ def load_instruments(processed_dir: Path) -> list[Instrument]:
                 },
                 footnotes={
                     int(number): text
-                    for number, text in zip(
-                        footnotes[footnotes.doc_id == doc_id].number,
-                        footnotes[footnotes.doc_id == doc_id].text,
-                        strict=True,
-                    )
+                    for number, text in zip(doc_footnotes.number, doc_footnotes.text, strict=True)
                     if pd.notna(number)
                 },
-                agenda_seqs={int(seq) for seq in agenda[agenda.doc_id == doc_id].seq.dropna()},
+                agenda_seqs={int(seq) for seq in doc_agenda.seq.dropna()},
             )
         )
     return instruments
+
+
+def _by_document(frame: pd.DataFrame) -> dict[Any, pd.DataFrame]:
+    """The rows of each document, in table order."""
+    return {doc_id: rows for doc_id, rows in frame.groupby("doc_id", sort=False)}
 
 
 def _printed_heading(

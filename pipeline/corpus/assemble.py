@@ -15,7 +15,7 @@ index entries linked to recommendations (a join), the checks of
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,9 @@ from pipeline.store import (
 # the same name over ``_<table>``: index entries (their rec_id) and documents
 # (their meeting_id).
 LINKED = ("index_entries", "documents")
+
+# The most memory DuckDB's buffers may take in the corpus stage.
+DUCKDB_MEMORY = "768MB"
 
 # Rows per batch streamed from DuckDB to the writer.
 BATCH_ROWS = 64 * 1024
@@ -92,6 +95,9 @@ def assemble_fragments(
             findings.append(_not_extracted(name))
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    # DuckDB's buffers otherwise grow towards most of the machine's memory with
+    # the corpus; past this it spills sorts to disk.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     files = [str(paths[name]) for name in present]
     documents, kept = _documents(con, files, findings)
     fragment_list = _sql_list([str(paths[name]) for name in kept])
@@ -321,6 +327,12 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
     return arrow_table(con, query).to_pylist()
 
 
+def _streamed_rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[dict[str, Any]]:
+    """The answer to ``query`` as dicts, a batch at a time."""
+    for batch in arrow_batches(con, query):
+        yield from batch.to_pylist()
+
+
 def arrow_table(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
     """The answer to ``query`` as an Arrow table (DuckDB 2 renamed the call)."""
     result = con.sql(query)
@@ -369,7 +381,9 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         " WHERE agenda IN ('adopted', 'provisional') ORDER BY _f, _i",
     )
     roles = ", ".join(f"'{role}'" for role in (*sorted(ATTENDING_ROLES), "speaker"))
-    participants = _rows(
+    # Read once, batch by batch: the check keeps the attendance keys and the
+    # speakers, not every State's row.
+    participants = _streamed_rows(
         con,
         "SELECT doc_id, name, iso3, entity_type, role, line_start, seq FROM participants"
         f" WHERE entity_type = 'state' AND role IN ({roles}) ORDER BY _f, _i",

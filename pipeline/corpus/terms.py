@@ -32,7 +32,6 @@ from pipeline.search.engine import (
     segmenter,
     terms_rows,
 )
-from pipeline.store import write_atomic
 
 _KEY = b"untoc_key"
 
@@ -134,8 +133,11 @@ def _suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path) -> i
     cache = work_dir / "topic_suggestions.parquet"
     target = out_dir / "topic_suggestions.parquet"
     if _cached_key(cache) == key:
-        write_atomic(target, cache.read_bytes())
-        return pq.read_metadata(cache).num_rows
+        # Written as a first build writes it: without the cache's key.
+        cached = pq.read_table(cache)
+        metadata = {k: v for k, v in (cached.schema.metadata or {}).items() if k != _KEY}
+        write_table(cached.replace_schema_metadata(metadata), target)
+        return cached.num_rows
     rows = suggestions_of(read_inputs(out_dir), segmenter(sources))
     arrow, _ = to_arrow(TABLES["topic_suggestions"], rows)
     write_table(arrow, target)

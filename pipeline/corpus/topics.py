@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,12 +84,8 @@ class Weights:
     default: float
 
     @classmethod
-    def from_rows(cls, row_features: Iterable[Counter[str]]) -> Weights:
-        df: Counter[str] = Counter()
-        n_rows = 0
-        for found in row_features:
-            n_rows += 1
-            df.update(found.keys())
+    def from_frequencies(cls, df: Mapping[str, int], n_rows: int) -> Weights:
+        """From how many of ``n_rows`` rows hold each feature."""
         idf = {term: math.log((1 + n_rows) / (1 + count)) + 1.0 for term, count in df.items()}
         return cls(idf=idf, default=math.log(1 + n_rows) + 1.0)
 
@@ -190,20 +186,28 @@ class Inputs:
 
     recommendations: list[Row]
     entries: list[Row]
-    terms: list[Row]
+    terms: Iterable[Row] | StreamedTerms
 
 
 def build_model(inputs: Inputs, seg: Segmenter) -> TopicModel:
     """The model of the corpus: IDF over every indexed row, a vector per
-    recommendation and per topic label, the index's links."""
-    per_row: dict[DocKey, Counter[str]] = defaultdict(Counter)
-    for row in inputs.terms:
-        per_row[(row["source_table"], row["doc_id"], row["key"])][row["term"]] += row["count"]
-    row_features = {doc: features(counts, seg) for doc, counts in sorted(per_row.items())}
-    weights = Weights.from_rows(row_features.values())
+    recommendation and per topic label, the index's links. Only the
+    recommendations' features are kept: the other rows count towards the
+    document frequencies and are let go."""
+    wanted = {("recommendations", rec["doc_id"], rec["rec_id"]) for rec in inputs.recommendations}
+    df: Counter[str] = Counter()
+    n_rows = 0
+    kept: dict[DocKey, Counter[str]] = {}
+    for key, counts in _row_counts(inputs.terms):
+        found = features(counts, seg)
+        n_rows += 1
+        df.update(found.keys())
+        if key in wanted:
+            kept[key] = found
+    weights = Weights.from_frequencies(df, n_rows)
     vectors = {
         rec["rec_id"]: weights.vector(
-            row_features.get(("recommendations", rec["doc_id"], rec["rec_id"]), Counter())
+            kept.get(("recommendations", rec["doc_id"], rec["rec_id"]), Counter())
         )
         for rec in inputs.recommendations
     }
@@ -212,6 +216,58 @@ def build_model(inputs: Inputs, seg: Segmenter) -> TopicModel:
         for topic in sorted({row["topic"] for row in inputs.entries if row.get("topic")})
     }
     return TopicModel(labels, vectors, index_links(inputs))
+
+
+def _row_counts(terms: Iterable[Row] | StreamedTerms) -> Iterator[tuple[DocKey, Counter[str]]]:
+    """Each indexed row's term counts."""
+    if isinstance(terms, StreamedTerms):
+        yield from terms.groups()
+        return
+    per_row: dict[DocKey, Counter[str]] = defaultdict(Counter)
+    for row in terms:
+        per_row[(row["source_table"], row["doc_id"], row["key"])][row["term"]] += row["count"]
+    yield from per_row.items()
+
+
+class StreamedTerms:
+    """``terms.parquet`` read by DuckDB a row's terms at a time (sorted by row,
+    spilling to disk if it must), so the corpus's terms are never all in memory."""
+
+    def __init__(self, path: Path, memory_limit: str = "512MB") -> None:
+        self.path = path
+        self.memory_limit = memory_limit
+
+    def groups(self) -> Iterator[tuple[DocKey, Counter[str]]]:
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            con.execute("SET preserve_insertion_order = false")
+            path = str(self.path).replace("'", "''")
+            result = con.execute(
+                "SELECT source_table, doc_id, key, term, sum(count)::BIGINT"
+                f" FROM read_parquet('{path}') GROUP BY ALL"
+                " ORDER BY source_table NULLS LAST, doc_id NULLS LAST, key NULLS LAST"
+            )
+            current: DocKey | None = None
+            counts: Counter[str] = Counter()
+            while batch := result.fetchmany(BATCH):
+                for source_table, doc_id, key, term, count in batch:
+                    row_key = (source_table, doc_id, key)
+                    if row_key != current:
+                        if current is not None:
+                            yield current, counts
+                        current, counts = row_key, Counter()
+                    counts[term] += count
+            if current is not None:
+                yield current, counts
+        finally:
+            con.close()
+
+
+# Rows fetched from DuckDB at a time.
+BATCH = 50_000
 
 
 def index_links(inputs: Inputs) -> dict[str, frozenset[str]]:
@@ -272,8 +328,14 @@ def read_inputs(processed: Path) -> Inputs:
             "recommendations", ["rec_id", "doc_id", "text", "line_start", "line_end", "page"]
         ),
         entries=read("index_entries", ["topic", "rec_id"]),
-        terms=read("terms", ["source_table", "doc_id", "key", "term", "count"]),
+        terms=StreamedTerms(_existing(processed / "terms.parquet")),
     )
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not found (run `make` to build processed/)")
+    return path
 
 
 # --- evaluation ----------------------------------------------------------------------

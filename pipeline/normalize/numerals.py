@@ -12,8 +12,6 @@ import functools
 import re
 import unicodedata
 
-import cn2an
-
 __all__ = [
     "CHINESE_NUMERAL_CHARS",
     "chinese_to_int",
@@ -105,7 +103,10 @@ def chinese_to_int(text: str) -> int | None:
 @functools.lru_cache(maxsize=4096)
 def _chinese_value(s: str) -> int | None:
     # cn2an takes ~20 µs a call, and a report reads the same few numerals
-    # thousands of times (an index's references): remember them.
+    # thousands of times (an index's references): remember them. Imported on
+    # first use: cn2an compiles its patterns on import (a quarter of a second).
+    import cn2an
+
     try:
         value = cn2an.cn2an(s, "normal")
     except ValueError:
@@ -122,6 +123,8 @@ def int_to_chinese(n: int) -> str:
     """Write a non-negative integer in Chinese numerals (e.g. 172 -> 一百七十二)."""
     if n < 0:
         raise ValueError(f"negative numbers are not supported: {n}")
+    import cn2an
+
     return cn2an.an2cn(n)
 
 

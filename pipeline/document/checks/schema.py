@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pandera.pandas as pandera
 import pyarrow as pa
-from pandera.errors import SchemaErrors
 
 from pipeline.document.checks.common import (
     _SHOWN,
@@ -26,14 +24,25 @@ from pipeline.document.checks.common import (
 from pipeline.models import Finding
 from pipeline.schema import TABLES, Column, Table
 
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pandera
+
 
 def check_schema(tables: Tables) -> list[Finding]:
-    """Every table against its declared schema, all failures collected (lazy)."""
+    """Every table against its declared schema, all failures collected (lazy).
+
+    A table whose rows all pass :func:`_passes` (the common case) has nothing to
+    report; the others go through pandera, which names every failure. pandas
+    and pandera are imported only then: they cost a second of start-up."""
     findings: list[Finding] = []
     for name, table in TABLES.items():
         rows = tables.get(name, [])
-        if not rows:
+        if not rows or _passes(table, rows):
             continue
+        import pandas as pd
+        from pandera.errors import SchemaErrors
+
         frame = pd.DataFrame(
             {
                 column.name: pd.Series([row.get(column.name) for row in rows], dtype=object)
@@ -47,9 +56,84 @@ def check_schema(tables: Tables) -> list[Finding]:
     return findings
 
 
+def _passes(table: Table, rows: list[Row]) -> bool:
+    """True only where pandera would find nothing: every value conforms to its
+    column, no null where none is allowed, every code allowed, every pattern
+    matched, no key twice. Anything doubtful (NaN, an unhashable key) counts
+    as a failure, for pandera to judge."""
+    for column, allowed, pattern, fits in _column_rules(table.name):
+        name = column.name
+        for row in rows:
+            value = row.get(name)
+            if value is None:
+                if not column.nullable:
+                    return False
+                continue
+            if isinstance(value, float) and math.isnan(value):
+                return False
+            if not fits(value):
+                return False
+            if allowed is not None and (not isinstance(value, str) or value not in allowed):
+                return False
+            if pattern is not None and isinstance(value, str) and not pattern.search(value):
+                return False
+    if table.key:
+        seen: set[tuple[Any, ...]] = set()
+        for row in rows:
+            key = tuple(row.get(name) for name in table.key)
+            if any(isinstance(part, float) for part in key):
+                return False
+            try:
+                if key in seen:
+                    return False
+                seen.add(key)
+            except TypeError:
+                return False
+    return True
+
+
+Rule = tuple[Column, frozenset[str] | None, re.Pattern[str] | None, Callable[[Any], bool]]
+
+
+@functools.cache
+def _column_rules(name: str) -> tuple[Rule, ...]:
+    """Per column of table ``name``: its allowed codes, its pattern and whether a
+    (non-null) value conforms, as the pandera checks of :func:`pandera_schema`."""
+    vocabularies = open_vocabularies()
+    rules = []
+    for column in TABLES[name].columns:
+        allowed = _allowed(column, vocabularies.get((name, column.name)))
+        pattern = re.compile(column.pattern) if column.pattern is not None else None
+        rules.append(
+            (
+                column,
+                frozenset(allowed) if allowed is not None else None,
+                pattern,
+                _value_fits(column.type),
+            )
+        )
+    return tuple(rules)
+
+
+def _value_fits(kind: pa.DataType) -> Callable[[Any], bool]:
+    """:func:`conforms` for one non-null value, as :func:`_conforms_check` judges it."""
+    simple = _SIMPLE_TYPES.get(str(kind))
+    item = _SIMPLE_TYPES.get(str(kind.value_type)) if pa.types.is_list(kind) else None
+    if item is not None:
+        return lambda value: isinstance(value, list | tuple) and all(type(i) is item for i in value)
+    if simple is None:
+        return lambda value: conforms(value, kind)
+    if pa.types.is_integer(kind):
+        bound = 2 ** (kind.bit_width - 1)
+        return lambda value: type(value) is int and -bound <= value < bound
+    return lambda value: type(value) is simple
+
+
 @functools.cache
 def pandera_schema(name: str) -> pandera.DataFrameSchema:
     """The pandera schema of table ``name``, built from ``pipeline/schema.py``."""
+    import pandera.pandas as pandera
+
     table = TABLES[name]
     vocabularies = open_vocabularies()
     columns = {}
@@ -216,6 +300,8 @@ def _member_check(allowed: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
 
 
 def _pattern_check(pattern: str) -> Callable[[pd.Series], pd.Series]:
+    import pandas as pd
+
     compiled = re.compile(pattern)
     # A value that is not a string fails the type check; it is not reported twice.
 
@@ -230,6 +316,8 @@ def _pattern_check(pattern: str) -> Callable[[pd.Series], pd.Series]:
 
 def _schema_findings(table: Table, rows: list[Row], cases: pd.DataFrame) -> list[Finding]:
     """One finding per (column, check, document), naming the rows by their keys."""
+    import pandas as pd
+
     failures: dict[tuple[str, str], set[int]] = defaultdict(set)
     for case in cases.itertuples(index=False):
         check = str(case.check)

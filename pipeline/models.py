@@ -32,6 +32,8 @@ class SourceLine:
     # cleaner recognise running headers and footers by position.
     top: float | None = None
     page_height: float | None = None
+    # The line's font size in points (PDF only): footnotes are set smaller.
+    size: float | None = None
 
 
 @dataclass(slots=True)

@@ -78,6 +78,8 @@ _FOOTNOTE_START = re.compile(
     r"^\s*(?P<marker>\d{1,3}|\*{1,3})(?:\s+|(?=[^\d\s.．/:：]))(?P<text>\S.*)$"
 )
 _STAR_FOOTNOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*)$")
+# A line in a font at most this share of the body's size is small print.
+_SMALL_PRINT = 0.9
 _URL_END = re.compile(r"https?://\S+\s*$")
 _TERMINAL = re.compile(r"[。．.!！?？]\s*[”’」』）)]?\s*$")
 
@@ -182,10 +184,12 @@ def mark_margin_furniture(lines: list[_Line]) -> None:
 def split_footnotes(lines: list[_Line], by_page: bool) -> tuple[list[_Line], list[Footnote]]:
     """Take the footnote blocks (after a ``____`` separator) out of the flow.
 
-    A block runs to the end of its page. Text files rarely mark pages, so
-    there a block ends at the first line that neither starts the next
-    footnote nor continues the current one; a continuation follows a blank
-    line or completes a footnote that has not ended its sentence yet.
+    A block runs to the end of its page. In a PDF a block also opens without
+    a separator, at the first footnote of the small print that ends a page.
+    Text files rarely mark pages, so there a block ends at the first line
+    that neither starts the next footnote nor continues the current one; a
+    continuation follows a blank line or completes a footnote that has not
+    ended its sentence yet.
     """
     body: list[_Line] = []
     footnotes: list[Footnote] = []
@@ -195,6 +199,7 @@ def split_footnotes(lines: list[_Line], by_page: bool) -> tuple[list[_Line], lis
     block_page: int | None = None
     blank_before = False
     last_number = 0
+    small_print = _small_print_starts(lines) if by_page else set()
 
     def flush() -> None:
         nonlocal current, marker
@@ -215,6 +220,9 @@ def split_footnotes(lines: list[_Line], by_page: bool) -> tuple[list[_Line], lis
             line.removed = "footnote separator"
             in_block, block_page, blank_before = True, line.source.page, False
             continue
+        if not in_block and line.source.number in small_print:
+            flush()
+            in_block, block_page, blank_before = True, line.source.page, False
         if not in_block:
             # Footnotes marked *, ** (masthead notes) may stand without separator.
             star = _STAR_FOOTNOTE.match(text)
@@ -253,6 +261,36 @@ def split_footnotes(lines: list[_Line], by_page: bool) -> tuple[list[_Line], lis
         body.append(line)
     flush()
     return body, footnotes
+
+
+def _small_print_starts(lines: list[_Line]) -> set[int]:
+    """Source numbers of the lines that open a footnote block set in small print.
+
+    The block is the run of lines in a smaller font than the body's (its most
+    common size) that ends a page, page furniture aside; it opens at the run's
+    first line that starts a footnote. A run with table rows is not a block.
+    """
+    sizes = Counter(line.source.size for line in lines if line.source.size and not line.removed)
+    if not sizes:
+        return set()
+    body_size = sizes.most_common(1)[0][0]
+    starts: set[int] = set()
+    for _page, page_lines in itertools.groupby(lines, key=lambda line: line.source.page):
+        run: list[_Line] = []
+        for line in page_lines:
+            if line.removed or not line.text.strip():
+                continue
+            size = line.source.size
+            if size and size <= _SMALL_PRINT * body_size:
+                run.append(line)
+            else:
+                run = []
+        if any("\t" in line.text for line in run):
+            continue
+        first = next((line for line in run if _FOOTNOTE_START.match(line.text)), None)
+        if first is not None:
+            starts.add(first.source.number)
+    return starts
 
 
 def _continues(previous: str, text: str) -> bool:

@@ -16,6 +16,7 @@ import math
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ _TAIL_BYTES = 8192
 _WHITESPACE = frozenset(ord(char) for char in " \u00a0\u3000")
 # Line positions are rounded so that float noise of an engine cannot change them.
 _ROUND = 2
+# Font sizes likewise, in points.
+_SIZE_ROUND = 1
 # An empty gap this many font sizes wide separates table cells (a tab). A
 # narrower gap, down to _SOFT_CELL_GAP, does so only where it opens at the
 # edge of a column that wide gaps show (tight columns of a wide table).
@@ -110,6 +113,8 @@ class _Line:
     text: str
     x0: float
     top: float
+    # The font size of most of its characters (raised markers are smaller).
+    size: float = 0.0
     indent: float = 0.0
     # Runs of text separated by wide empty gaps: table cells, (x0, text).
     cells: list[tuple[float, str]] = field(default_factory=list)
@@ -151,9 +156,12 @@ def read_pdf(
     built = [_build_lines(page.chars) for page in pages]
     # Column edges shown by wide gaps anywhere: a table goes on over pages.
     edges = _hard_edges([line for page_lines in built for line in page_lines])
+    # One text column for the whole document: a page whose leftmost line is
+    # indented (no paragraph number hanging in the margin) keeps its indents.
+    column = _text_column([_left_margin(page_lines) for page_lines in built if page_lines])
     carried: list[float] = []
     for page, page_lines in zip(pages, built, strict=True):
-        for line in _page_lines(page.chars, page_lines, edges, carried):
+        for line in _page_lines(page.chars, page_lines, edges, carried, column):
             lines.append(
                 SourceLine(
                     number=len(lines) + 1,
@@ -162,6 +170,7 @@ def read_pdf(
                     indent=line.indent,
                     top=line.top,
                     page_height=round(page.height, _ROUND),
+                    size=line.size,
                 )
             )
     return SourceDocument(
@@ -436,19 +445,22 @@ def _page_lines(
     lines: list[_Line] | None = None,
     edges: list[float] | None = None,
     carried: list[float] | None = None,
+    margin: float | None = None,
 ) -> list[_Line]:
     """A page's lines, top to bottom, with their indent and table cells.
 
     The indent is (x0 - left margin) / the median width of the page's
-    full-width characters, rounded to 0.5. ``edges`` are the column edges of
-    the document's tables (default: this page's); ``carried`` holds the
-    columns of the previous page's last table, and receives this page's.
+    full-width characters, rounded to 0.5; the margin is the document's text
+    column (default: this page's). ``edges`` are the column edges of the
+    document's tables (default: this page's); ``carried`` holds the columns
+    of the previous page's last table, and receives this page's.
     """
     if lines is None:
         lines = _build_lines(chars)
     if not lines:
         return []
-    margin = _left_margin(lines)
+    if margin is None:
+        margin = _left_margin(lines)
     unit = _char_width(chars)
     _merge_soft_cells(lines, unit, _hard_edges(lines) if edges is None else edges)
     last_columns = _tabulate(lines, unit, carried or [])
@@ -522,12 +534,15 @@ def _build_line(group: list[_Char]) -> _Line | None:
     text = " ".join(cell for _, cell in cells).rstrip()
     if not text:
         return None
-    first = next(char for char in ordered if not char.is_space)
-    top = min(char.baseline - char.size for char in group if not char.is_space)
+    drawn = [char for char in ordered if not char.is_space]
+    top = min(char.baseline - char.size for char in drawn)
+    sizes = Counter(round(char.size, _SIZE_ROUND) for char in drawn)
     return _Line(
         text=text,
-        x0=round(first.x0, _ROUND),
+        x0=round(drawn[0].x0, _ROUND),
         top=round(top, _ROUND),
+        # Ties go to the larger size: a short line with its footnote marker.
+        size=max(sizes, key=lambda size: (sizes[size], size)),
         cells=[(round(x0, _ROUND), cell) for x0, cell in cells],
         cell_ends=[round(x1, _ROUND) for x1 in ends],
         soft=[False, *soft],
@@ -694,6 +709,22 @@ def _left_margin(lines: list[_Line]) -> float:
         if apart > _STRAY_GAP * statistics.median(gaps):
             return min(line.x0 for index, line in enumerate(lines) if index != at_margin[0])
     return leftmost
+
+
+def _text_column(margins: list[float]) -> float | None:
+    """The document's text column: the left margin most pages share.
+
+    In the hanging layout paragraph numbers stand left of the text; a page
+    without one would otherwise take its indented text as the margin. Ties
+    go to the leftmost margin. None for a document without lines.
+    """
+    counts: Counter[float] = Counter()
+    for margin in margins:
+        same = next((seen for seen in counts if abs(seen - margin) < _SAME_X), margin)
+        counts[same] += 1
+    if not counts:
+        return None
+    return max(counts, key=lambda margin: (counts[margin], -margin))
 
 
 def _char_width(chars: list[_Char]) -> float:

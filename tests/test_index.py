@@ -409,6 +409,35 @@ def test_index_rows_without_tab_stops(context_from_text) -> None:
     assert [f.check for f in ctx.findings] == ["index_topic_fragment"]
 
 
+# A PDF sets a long topic cell on two lines inside its column; the row's other
+# cells are on the first line, tab stops and all, the second line holds the rest.
+WRAPPED_TOPIC_CELL = "\n".join(
+    [
+        "专题\t会议报告\t出处（章.段/分段）",
+        "枪支、其零部件和弹药的\tCTOC/COP/WG.6/2015/3\t一.5-7",
+        "标识",
+        "\tCTOC/COP/WG.6/2021/5\t二.6(c)",
+        "国际合作\tCTOC/COP/WG.6/2019/4\t一.12",
+        "",
+    ]
+)
+
+
+def test_a_topic_cell_wrapped_inside_its_column(context_from_text) -> None:
+    ctx = context_from_text(
+        WRAPPED_TOPIC_CELL, "CTOC_COP_WG.6_2024_3.zh.txt", kind="recommendation_index"
+    )
+    got = [(e.topic, e.report_symbol[-6:], e.report_ref) for e in extract_index_entries(ctx)]
+    topic = "枪支、其零部件和弹药的标识"
+    assert got == [
+        (topic, "2015/3", "5"),
+        (topic, "2015/3", "6"),
+        (topic, "2015/3", "7"),
+        (topic, "2021/5", "6.c"),
+        ("国际合作", "2019/4", "12"),
+    ]
+
+
 def test_index_located_in_the_cited_report_links_by_paragraph_number() -> None:
     recs = [
         {"rec_id": "R/2020/4#1", "doc_id": "R/2020/4", "number": 1, "paragraph_number": 2},

@@ -349,9 +349,12 @@ def _read_rows(ctx: DocContext) -> list[_Row]:
                 cells, untabbed_seq = untabbed, block.seq
             elif (
                 cells is None
-                and untabbed_seq == block.seq - 1
                 and rows
                 and rows[-1].block.page == block.page
+                and (
+                    untabbed_seq == block.seq - 1
+                    or (rows[-1].block.seq == block.seq - 1 and _cell_fragment(block))
+                )
             ):
                 _wrapped_cell(ctx, rows[-1], block)
                 untabbed_seq = block.seq
@@ -403,6 +406,26 @@ def _untabbed_cells(text: str, columns: dict[str, int]) -> list[str] | None:
     # Without a named paragraphs column the references are the locations.
     cells[columns.get("paragraphs", columns.get("location", columns["report"]))] = after
     return cells
+
+
+_SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
+
+# The most a line wrapped inside a table cell holds, in characters: a cell is a
+# fraction of the text width.
+_CELL_FRAGMENT_CHARS = 12
+
+
+def _cell_fragment(block: Block) -> bool:
+    """A short unlabelled line with no sentence end, right under a tabbed row: the
+    rest of a cell that wrapped inside its column (a PDF sets each cell's lines
+    in its column; the row's other cells leave the line empty)."""
+    text = block.text.strip()
+    return (
+        block.label is None
+        and 0 < len(text) <= _CELL_FRAGMENT_CHARS
+        and not find_symbols(text)
+        and not _SENTENCE_END.search(text)
+    )
 
 
 def _wrapped_cell(ctx: DocContext, row: _Row, block: Block) -> None:

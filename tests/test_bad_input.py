@@ -40,13 +40,6 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
     return _tables(out)
 
 
-def _corpus_with(tmp_path: Path, name: str, make: Callable[[Path], None]) -> Path:
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    make(raw / name)
-    return raw
-
-
 def _write(data: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(data)
 
@@ -103,24 +96,45 @@ BAD_INPUTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def bad_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One build of the seeds with every bad file of BAD_INPUTS beside them."""
+    folder = tmp_path_factory.mktemp("bad")
+    raw = folder / "raw"
+    shutil.copytree(RAW, raw)
+    for name, make, _ in BAD_INPUTS.values():
+        make(raw / name)
+    out = folder / "out"
+    return _build(raw, out), out
+
+
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_a_bad_file_is_reported_and_the_rest_builds(
-    case: str, tmp_path: Path, baseline: dict[str, list[dict]]
+def test_a_bad_file_is_reported_in_one_line_and_one_finding(
+    case: str, bad_build: tuple[subprocess.CompletedProcess[str], Path]
 ) -> None:
-    name, make, reason = BAD_INPUTS[case]
-    raw = _corpus_with(tmp_path, name, make)
-    out = tmp_path / "out"
-    done = _build(raw, out)
-    assert done.returncode == 1  # an error finding exists, everything else was written
-    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    name, _, reason = BAD_INPUTS[case]
+    done, out = bad_build
+    errors = [line for line in done.stderr.splitlines() if line.startswith(f"error: {name}: ")]
     assert len(errors) == 1
-    assert errors[0].startswith(f"error: {name}: ")
     assert reason in errors[0]
+    report = json.loads((out / "validation" / "report.json").read_text(encoding="utf-8"))
+    found = [f for f in report["findings"] if f["severity"] == "error" and name in f["message"]]
+    assert len(found) == 1
+
+
+def test_bad_files_leave_the_rest_of_the_corpus_as_it_was(
+    bad_build: tuple[subprocess.CompletedProcess[str], Path], baseline: dict[str, list[dict]]
+) -> None:
+    done, out = bad_build
+    assert done.returncode == 1  # error findings exist, everything else was written
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(BAD_INPUTS)
     assert "Traceback" not in done.stderr
     report = json.loads((out / "validation" / "report.json").read_text(encoding="utf-8"))
-    found = [f for f in report["findings"] if f["severity"] == "error"]
-    assert len(found) == 1
-    assert name in found[0]["message"]
+    assert sum(f["severity"] == "error" for f in report["findings"]) == len(BAD_INPUTS)
+    # No partial rows from a bad file: every table is the seeds' own.
     assert _tables(out) == baseline
 
 

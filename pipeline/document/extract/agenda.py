@@ -26,7 +26,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -424,34 +424,15 @@ def _annotations(
     ctx: DocContext, items: list[_Item], start: int, warn: Warn
 ) -> dict[str, _Annotation]:
     """Each item's annotation after the list: its heading and the symbols it cites."""
-    phrases = load_phrases()
     by_key = {item.key: item for item in items}
     found: dict[str, _Annotation] = {}
     current: _Annotation | None = None
-    current_key: str | None = None
-    in_documents = False
-    index = start
-    while index < len(ctx.blocks):
-        block = ctx.blocks[index]
-        index += 1
-        if _is_annex(block.text, phrases) or _is_phrase(block.text, phrases.schedule_heading):
-            break
-        heading = _annotation_heading(ctx, block, by_key, current_key, in_documents)
-        if heading is not None:
-            key, title, rest = heading
-            if not rest and key in by_key:
-                title, index = _complete_title(ctx, title, by_key[key].title, index)
-            current_key, in_documents = key, False
-            current = _open_annotation(key, title, block, by_key, found, warn)
-            text = rest
-        elif _is_phrase(block.text, phrases.documents_heading):
-            in_documents = True
-            continue
-        else:
-            text = block.text
-        if current is not None and text:
-            symbols = [match.symbol for match in find_symbols(text)]
-            (current.listed if in_documents else current.cited).extend(symbols)
+    for part in _annotation_parts(ctx, by_key, start):
+        if part.title is not None:
+            current = _open_annotation(part.key, part.title, part.block, by_key, found, warn)
+        if current is not None and part.text:
+            symbols = [match.symbol for match in find_symbols(part.text)]
+            (current.listed if part.in_documents else current.cited).extend(symbols)
     if found:
         for item in items:
             if item.key not in found:
@@ -461,6 +442,47 @@ def _annotations(
                     item.block,
                 )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class _AnnotationPart:
+    """A block of the 说明 after the list: the item whose annotation it is in, the
+    item's title when the block is its heading, the text it adds, and whether it
+    stands under the item's 文件 heading."""
+
+    block: Block
+    key: str | None
+    title: str | None
+    text: str
+    in_documents: bool
+
+
+def _annotation_parts(
+    ctx: DocContext, by_key: dict[str, _Item], start: int
+) -> Iterator[_AnnotationPart]:
+    """The blocks of the annotations from ``start`` to an annex or the schedule,
+    each with the item heading it stands under (the 文件 headings themselves are
+    left out)."""
+    phrases = load_phrases()
+    current_key: str | None = None
+    in_documents = False
+    index = start
+    while index < len(ctx.blocks):
+        block = ctx.blocks[index]
+        index += 1
+        if _is_annex(block.text, phrases) or _is_phrase(block.text, phrases.schedule_heading):
+            return
+        heading = _annotation_heading(ctx, block, by_key, current_key, in_documents)
+        if heading is not None:
+            key, title, rest = heading
+            if not rest and key in by_key:
+                title, index = _complete_title(ctx, title, by_key[key].title, index)
+            current_key, in_documents = key, False
+            yield _AnnotationPart(block, key, title, rest, False)
+        elif _is_phrase(block.text, phrases.documents_heading):
+            in_documents = True
+        else:
+            yield _AnnotationPart(block, current_key, None, block.text, in_documents)
 
 
 def _complete_title(ctx: DocContext, title: str, expected: str, index: int) -> tuple[str, int]:
@@ -869,28 +891,9 @@ def annotation_texts(ctx: DocContext) -> dict[str, str]:
     no text of its own and no entry. The headings are found as
     :func:`_annotations` finds them."""
     items, end = _provisional_list(ctx, _quiet)
-    phrases = load_phrases()
     by_key = {item.key: item for item in items}
     paragraphs: dict[str, list[str]] = {}
-    current_key: str | None = None
-    in_documents = False
-    index = end
-    while items and index < len(ctx.blocks):
-        block = ctx.blocks[index]
-        index += 1
-        if _is_annex(block.text, phrases) or _is_phrase(block.text, phrases.schedule_heading):
-            break
-        heading = _annotation_heading(ctx, block, by_key, current_key, in_documents)
-        if heading is not None:
-            key, title, text = heading
-            if not text and key in by_key:
-                _, index = _complete_title(ctx, title, by_key[key].title, index)
-            current_key, in_documents = key, False
-        elif _is_phrase(block.text, phrases.documents_heading):
-            in_documents = True
-            continue
-        else:
-            text = block.text
-        if current_key in by_key and text and not in_documents:
-            paragraphs.setdefault(current_key, []).append(text)
+    for part in _annotation_parts(ctx, by_key, end) if items else ():
+        if part.key in by_key and part.text and not part.in_documents:
+            paragraphs.setdefault(part.key, []).append(part.text)
     return {key: "\n".join(texts) for key, texts in paragraphs.items()}

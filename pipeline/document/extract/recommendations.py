@@ -22,8 +22,8 @@ recommendation in the document (1, 2, … in order, lead-in paragraphs such as
 paragraph number. The running number is the one the compilations of
 recommendations use (``一.21`` is the 21st recommendation of the first report),
 and it keeps ``rec_id`` unique when a document has several recommendation
-chapters. :func:`pipeline.corpus.link.link_recommendations` matches an index
-entry's paragraph against ``paragraph_number`` when the report prints its
+chapters. The corpus stage (``_link_view`` in :mod:`pipeline.corpus.assemble`) matches
+an index entry's paragraph against ``paragraph_number`` when the report prints its
 recommendations as paragraphs.
 
 Vocabularies (label words, chapter titles, lead-in phrases) are data files:

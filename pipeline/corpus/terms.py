@@ -125,22 +125,7 @@ def write_terms_and_suggestions(
 
 
 def _suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path) -> int:
-    """The topic suggestions, from the written tables; reused while they are unchanged."""
-    from pipeline.corpus.topics import read_inputs, suggestions_of
+    """The topic suggestions, from the written tables (see ``topics.write_suggestions``)."""
+    from pipeline.corpus.topics import write_suggestions
 
-    inputs = [out_dir / f"{name}.parquet" for name in ("recommendations", "index_entries", "terms")]
-    key = _hash(*(path.read_bytes() for path in inputs))
-    cache = work_dir / "topic_suggestions.parquet"
-    target = out_dir / "topic_suggestions.parquet"
-    if _cached_key(cache) == key:
-        # Written as a first build writes it: without the cache's key.
-        cached = pq.read_table(cache)
-        metadata = {k: v for k, v in (cached.schema.metadata or {}).items() if k != _KEY}
-        write_table(cached.replace_schema_metadata(metadata), target)
-        return cached.num_rows
-    rows = suggestions_of(read_inputs(out_dir), segmenter(sources))
-    arrow, _ = to_arrow(TABLES["topic_suggestions"], rows)
-    write_table(arrow, target)
-    keyed = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
-    write_table(keyed, cache)
-    return arrow.num_rows
+    return write_suggestions(sources, out_dir, work_dir)

@@ -26,6 +26,8 @@ recommendations (precision@3, recall@5), beside the label prior alone.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,7 +38,10 @@ from typing import TYPE_CHECKING, Any
 from pipeline.records import TopicSuggestionRow
 
 if TYPE_CHECKING:
-    from pipeline.search.engine import Segmenter
+    import duckdb
+    import pyarrow as pa
+
+    from pipeline.search.engine import DictionarySources, Segmenter
 
 Row = dict[str, Any]
 Vector = dict[str, float]
@@ -294,11 +299,15 @@ def suggestion_rows(
 
 def suggestions_of(inputs: Inputs, seg: Segmenter) -> list[Row]:
     """The ``topic_suggestions`` rows of the model built from ``inputs``."""
+    return suggestion_table(build_model(inputs, seg), inputs.recommendations)
+
+
+def suggestion_table(model: TopicModel, recommendations: Iterable[Row]) -> list[Row]:
+    """The ``topic_suggestions`` rows of ``model`` for ``recommendations``."""
     from pipeline.search.engine import as_row
 
-    model = build_model(inputs, seg)
     rows: list[Row] = []
-    for rec in inputs.recommendations:
+    for rec in recommendations:
         own = model.links.get(rec["rec_id"], frozenset())
         for rank, scored in enumerate(model.rank(rec["rec_id"])[:SUGGESTIONS], start=1):
             record = TopicSuggestionRow(
@@ -426,3 +435,278 @@ def evaluate_processed(processed: Path) -> Evaluation:
     inputs = read_inputs(processed)
     seg = segmenter(dictionary_sources(dictionary_tables(processed)))
     return evaluate(build_model(inputs, seg))
+
+
+# --- the corpus stage: topic_suggestions.parquet, kept under the work folder --------
+
+# Changes whenever what the cache holds changes meaning.
+CACHE_VERSION = "1"
+# DuckDB's memory for the counts (it spills to the work folder beyond it).
+MEMORY_LIMIT = "512MB"
+_KEY = b"untoc_key"
+
+
+def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path) -> int:
+    """Write ``topic_suggestions.parquet`` from the written tables; its row count.
+
+    The terms are never read whole: DuckDB reduces each document's rows of
+    ``terms.parquet`` to its share of the model (how many rows hold each
+    feature, how many rows it has, its recommendations' feature counts) and
+    keeps that share in ``<work>/topics/counts.duckdb`` under a checksum of the
+    document's terms and the dictionary, so only new or changed documents are
+    counted again. The table itself is kept (``<work>/topics/topic_suggestions.parquet``)
+    while those checksums, the recommendations and the index entries are the same.
+    Every document enters the IDF, so any new document changes every weight,
+    and the recommendations are then all ranked again.
+    """
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from pipeline.corpus.write import to_arrow, write_table
+    from pipeline.schema import TABLES
+    from pipeline.search.engine import read_parquet, segmenter
+
+    cache_dir = work_dir / "topics"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    terms_path = _existing(out_dir / "terms.parquet")
+    recs_path = _existing(out_dir / "recommendations.parquet")
+    entries_path = _existing(out_dir / "index_entries.parquet")
+    dictionary = _digest(json.dumps(sources.__dict__, default=sorted).encode())
+    con = duckdb.connect(str(cache_dir / "counts.duckdb"))
+    try:
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = '{_sql_text(str(cache_dir / 'spill'))}'")
+        con.execute("SET preserve_insertion_order = false")
+        store = CountStore(
+            con, _digest(dictionary.encode(), CACHE_VERSION.encode(), duckdb.__version__.encode())
+        )
+        checksums = store.checksums(terms_path)
+        key = _digest(
+            store.key.encode(),
+            _file_digest(recs_path).encode(),
+            _file_digest(entries_path).encode(),
+            json.dumps(sorted(checksums.items(), key=repr)).encode(),
+        )
+        cache = cache_dir / "topic_suggestions.parquet"
+        target = out_dir / "topic_suggestions.parquet"
+        if _metadata_key(cache) == key:
+            # Written as a first build writes it: without the cache's key.
+            cached = pq.read_table(cache)
+            metadata = {k: v for k, v in (cached.schema.metadata or {}).items() if k != _KEY}
+            write_table(cached.replace_schema_metadata(metadata), target)
+            return cached.num_rows
+        seg = segmenter(sources)
+        store.update(terms_path, checksums, seg)
+        inputs = Inputs(
+            recommendations=read_parquet(
+                recs_path, ["rec_id", "doc_id", "line_start", "line_end", "page"]
+            ).to_pylist(),
+            entries=read_parquet(entries_path, ["topic", "rec_id"]).to_pylist(),
+            terms=(),
+        )
+        rows = suggestion_table(store.model(inputs, seg), inputs.recommendations)
+    finally:
+        con.close()
+    arrow, _ = to_arrow(TABLES["topic_suggestions"], rows)
+    write_table(arrow, target)
+    write_table(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key}), cache)
+    return arrow.num_rows
+
+
+class CountStore:
+    """Each document's share of the model, kept in a DuckDB database.
+
+    ``term_features``: the features of every term met so far (a term without
+    any has a row with a null feature); ``docs``: each document's checksum and
+    number of indexed rows; ``doc_frequencies``: how many of its rows hold each
+    feature; ``rec_features``: the feature counts of its recommendations. All
+    of it is for one dictionary (``key``); another dictionary starts afresh.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, key: str) -> None:
+        self.con = con
+        self.key = key
+        con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR)")
+        stored = con.execute("SELECT key FROM meta").fetchall()
+        if stored != [(key,)]:
+            for table in ("meta", "term_features", "docs", "doc_frequencies", "rec_features"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.execute("CREATE TABLE meta (key VARCHAR)")
+            con.execute("INSERT INTO meta VALUES (?)", [key])
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS term_features (term VARCHAR, feature VARCHAR, n BIGINT)"
+        )
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS docs (doc_id VARCHAR, checksum VARCHAR, n_rows BIGINT)"
+        )
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS doc_frequencies"
+            " (doc_id VARCHAR, feature VARCHAR, n_rows BIGINT)"
+        )
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS rec_features"
+            " (doc_id VARCHAR, rec_id VARCHAR, feature VARCHAR, count HUGEINT)"
+        )
+
+    def checksums(self, terms: Path) -> dict[str | None, str]:
+        """A checksum of each document's rows of ``terms.parquet``, over the
+        columns the model reads: the row count and the sum of the rows' hashes
+        (order-free, so one scan with a group per document)."""
+        return dict(
+            self.con.execute(
+                "SELECT doc_id, count(*)::VARCHAR || ':' ||"
+                " sum(hash(source_table, key, term, count))::VARCHAR"
+                f" FROM read_parquet('{_sql_text(str(terms))}') GROUP BY doc_id"
+            ).fetchall()
+        )
+
+    def update(self, terms: Path, checksums: Mapping[str | None, str], seg: Segmenter) -> None:
+        """Count the documents whose checksum is new; drop those no longer there."""
+        import pyarrow as pa
+
+        con = self.con
+        current = pa.table(
+            {"doc_id": list(checksums), "checksum": list(checksums.values())},
+            schema=pa.schema([("doc_id", pa.string()), ("checksum", pa.string())]),
+        )
+        con.register("current_docs", current)
+        source = f"read_parquet('{_sql_text(str(terms))}')"
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "DELETE FROM docs WHERE NOT EXISTS (SELECT 1 FROM current_docs c"
+                " WHERE c.doc_id IS NOT DISTINCT FROM docs.doc_id AND c.checksum = docs.checksum)"
+            )
+            for table in ("doc_frequencies", "rec_features"):
+                con.execute(
+                    f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM docs d"
+                    f" WHERE d.doc_id IS NOT DISTINCT FROM {table}.doc_id)"
+                )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE todo AS SELECT doc_id, checksum"
+                " FROM current_docs c WHERE NOT EXISTS"
+                " (SELECT 1 FROM docs d WHERE d.doc_id IS NOT DISTINCT FROM c.doc_id)"
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW todo_terms AS"
+                " SELECT t.source_table, t.doc_id, t.key, t.term, t.count"
+                f" FROM {source} t SEMI JOIN todo ON t.doc_id IS NOT DISTINCT FROM todo.doc_id"
+            )
+            new_terms = [
+                row[0]
+                for row in con.execute(
+                    "SELECT DISTINCT t.term FROM todo_terms t"
+                    " ANTI JOIN term_features f ON t.term = f.term"
+                ).fetchall()
+            ]
+            con.register("new_features", _term_features(new_terms, seg))
+            con.execute("INSERT INTO term_features SELECT * FROM new_features")
+            con.execute(
+                "INSERT INTO doc_frequencies SELECT doc_id, feature, count(*) FROM ("
+                " SELECT DISTINCT t.source_table, t.doc_id, t.key, f.feature FROM todo_terms t"
+                " JOIN term_features f ON t.term = f.term WHERE f.feature IS NOT NULL"
+                ") GROUP BY doc_id, feature"
+            )
+            con.execute(
+                "INSERT INTO rec_features SELECT t.doc_id, t.key, f.feature,"
+                " sum(t.count::BIGINT * f.n) FROM todo_terms t JOIN term_features f"
+                " ON t.term = f.term WHERE f.feature IS NOT NULL"
+                " AND t.source_table = 'recommendations' GROUP BY ALL"
+            )
+            con.execute(
+                "INSERT INTO docs SELECT todo.doc_id, todo.checksum, coalesce(r.n_rows, 0)"
+                " FROM todo LEFT JOIN (SELECT doc_id, count(*) AS n_rows FROM"
+                " (SELECT DISTINCT source_table, doc_id, key FROM todo_terms) GROUP BY doc_id) r"
+                " ON r.doc_id IS NOT DISTINCT FROM todo.doc_id"
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("current_docs")
+
+    def model(self, inputs: Inputs, seg: Segmenter) -> TopicModel:
+        """The model of :func:`build_model`, from the documents' shares."""
+        con = self.con
+        n_rows = con.execute("SELECT coalesce(sum(n_rows), 0)::BIGINT FROM docs").fetchone()[0]
+        kept: dict[DocKey, Counter[str]] = defaultdict(Counter)
+        for doc_id, rec_id, feature, count in con.execute(
+            "SELECT doc_id, rec_id, feature, count::BIGINT FROM rec_features"
+        ).fetchall():
+            kept[("recommendations", doc_id, rec_id)][feature] = count
+        topics = sorted({row["topic"] for row in inputs.entries if row.get("topic")})
+        label_features = {topic: features(Counter(seg.terms(topic)), seg) for topic in topics}
+        wanted = {feature for counts in kept.values() for feature in counts}
+        wanted.update(feature for counts in label_features.values() for feature in counts)
+        # Only the frequencies of features some vector holds are needed.
+        import pyarrow as pa
+
+        con.register(
+            "wanted",
+            pa.table({"feature": sorted(wanted)}, schema=pa.schema([("feature", pa.string())])),
+        )
+        try:
+            df = dict(
+                con.execute(
+                    "SELECT feature, sum(n_rows)::BIGINT FROM doc_frequencies"
+                    " SEMI JOIN wanted USING (feature) GROUP BY feature"
+                ).fetchall()
+            )
+        finally:
+            con.unregister("wanted")
+        weights = Weights.from_frequencies(df, n_rows)
+        vectors = {
+            rec["rec_id"]: weights.vector(
+                kept.get(("recommendations", rec["doc_id"], rec["rec_id"]), Counter())
+            )
+            for rec in inputs.recommendations
+        }
+        labels = {topic: weights.vector(counts) for topic, counts in label_features.items()}
+        return TopicModel(labels, vectors, index_links(inputs))
+
+
+def _term_features(terms: Sequence[str], seg: Segmenter) -> pa.Table:
+    """``term_features`` rows of ``terms``: each feature with how many times
+    :func:`features` counts it per occurrence of the term."""
+    import pyarrow as pa
+
+    columns: dict[str, list[Any]] = {"term": [], "feature": [], "n": []}
+    for term in terms:
+        found = features({term: 1}, seg)
+        for feature, n in found.items() or [(None, None)]:
+            columns["term"].append(term)
+            columns["feature"].append(feature)
+            columns["n"].append(n)
+    return pa.table(
+        columns,
+        schema=pa.schema([("term", pa.string()), ("feature", pa.string()), ("n", pa.int64())]),
+    )
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file, read a block at a time."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _metadata_key(path: Path) -> str | None:
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError):
+        return None
+    value = metadata.get(_KEY)
+    return value.decode() if value else None
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")

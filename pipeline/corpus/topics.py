@@ -125,24 +125,28 @@ class TopicModel:
         link_weight: float = LINK_WEIGHT,
         neighbours: int = NEIGHBOURS,
     ) -> None:
-        self.labels = dict(sorted(labels.items()))
-        self.vectors = vectors
+        # Terms in order in every vector, so that a cosine summed term by term
+        # over the postings adds the same products in the same order as
+        # :func:`_cosine` (the same floats to the last bit).
+        self.labels = {topic: _in_order(label) for topic, label in sorted(labels.items())}
+        self.vectors = {rec: _in_order(vector) for rec, vector in vectors.items()}
         self.links = {rec: topics for rec, topics in links.items() if rec in vectors}
         self.link_weight = link_weight
         self.neighbours = neighbours
+        self._label_postings = _postings(self.labels)
+        self._link_postings = _postings({rec: self.vectors[rec] for rec in sorted(self.links)})
 
     def label_scores(self, vector: Vector) -> dict[str, float]:
         """The prior: cosine between the recommendation and each topic label."""
-        return {topic: _cosine(vector, label) for topic, label in self.labels.items()}
+        return _cosines(_in_order(vector), self._label_postings, self.labels)
 
     def link_scores(self, vector: Vector, exclude: str | None = None) -> dict[str, float]:
         """The share of the nearest linked neighbours' similarity that votes for
         each topic (0 for all when no neighbour is similar at all)."""
-        similar = sorted(
-            (-_cosine(vector, self.vectors[rec]), rec)
-            for rec in sorted(self.links)
-            if rec != exclude
-        )[: self.neighbours]
+        cosines = _cosines(_in_order(vector), self._link_postings, self.links)
+        similar = sorted((-cosine, rec) for rec, cosine in cosines.items() if rec != exclude)[
+            : self.neighbours
+        ]
         total = -sum(score for score, _ in similar)
         votes: dict[str, float] = defaultdict(float)
         if total > 0:
@@ -174,6 +178,34 @@ class TopicModel:
             key=lambda item: (-item[0], item[1]),
         )
         return [Scored(topic, score) for score, topic in ranked]
+
+
+def _in_order(vector: Vector) -> Vector:
+    """``vector`` with its terms in order (as :meth:`Weights.vector` gives them)."""
+    terms = list(vector)
+    return vector if terms == sorted(terms) else dict(sorted(vector.items()))
+
+
+def _postings(vectors: Mapping[str, Vector]) -> dict[str, list[tuple[str, float]]]:
+    """For each term, the vectors that hold it with its weight there."""
+    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for name, vector in vectors.items():
+        for term, weight in vector.items():
+            postings[term].append((name, weight))
+    return dict(postings)
+
+
+def _cosines(
+    vector: Vector, postings: Mapping[str, list[tuple[str, float]]], names: Iterable[str]
+) -> dict[str, float]:
+    """:func:`_cosine` between ``vector`` and each of the vectors of ``postings``
+    (0.0 for those of ``names`` that share no term with it), visiting only the
+    terms they share: each sum adds the same products in the same term order."""
+    sums = dict.fromkeys(names, 0.0)
+    for term, weight in vector.items():
+        for name, other in postings.get(term, ()):
+            sums[name] += weight * other
+    return sums
 
 
 def _scaled(scores: Mapping[str, float]) -> dict[str, float]:

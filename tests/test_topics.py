@@ -160,3 +160,41 @@ def test_terms_streamed_a_row_at_a_time_give_the_model_of_the_terms_in_memory(
     assert streamed.vectors == in_memory.vectors
     assert streamed.labels == in_memory.labels
     assert streamed.vectors["A/1#2"] != {}
+
+
+def test_a_new_report_without_index_entries_is_counted_alone_and_gives_a_first_build_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from pipeline.corpus.topics import CountStore
+    from tests.conftest import RAW
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+
+    def build(out: Path, work: Path) -> None:
+        args = ["build", "--raw", str(raw), "--out", str(out), "--work", str(work), "--quiet"]
+        assert main(args) == 0
+
+    work = tmp_path / "work"
+    build(tmp_path / "first", work)
+    # The same report under another symbol: its words are already in the
+    # dictionary, it has recommendations and no index entries.
+    shutil.copy(raw / "CTOC_COP_WG.7_2017_5.zh.txt", raw / "CTOC_COP_WG.7_2017_6.zh.txt")
+    counted: list[str | None] = []
+    update = CountStore.update
+
+    def counting(store: CountStore, *args: object) -> list[str | None]:
+        counted.extend(update(store, *args))  # type: ignore[arg-type]
+        return counted
+
+    monkeypatch.setattr(CountStore, "update", counting)
+    build(tmp_path / "again", work)
+    monkeypatch.undo()
+    assert counted == ["CTOC/COP/WG.7/2017/6"]
+    build(tmp_path / "scratch", tmp_path / "scratch-work")
+    name = "topic_suggestions.parquet"
+    assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "scratch" / name).read_bytes()
+    table = pq.read_table(tmp_path / "again" / name).to_pylist()
+    assert {row["doc_id"] for row in table} == {"CTOC/COP/WG.7/2017/5", "CTOC/COP/WG.7/2017/6"}

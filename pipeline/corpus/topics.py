@@ -592,8 +592,11 @@ class CountStore:
             ).fetchall()
         )
 
-    def update(self, terms: Path, checksums: Mapping[str | None, str], seg: Segmenter) -> None:
-        """Count the documents whose checksum is new; drop those no longer there."""
+    def update(
+        self, terms: Path, checksums: Mapping[str | None, str], seg: Segmenter
+    ) -> list[str | None]:
+        """Count the documents whose checksum is new, drop those no longer there;
+        the documents counted."""
         import pyarrow as pa
 
         con = self.con
@@ -651,12 +654,16 @@ class CountStore:
                 " (SELECT DISTINCT source_table, doc_id, key FROM todo_terms) GROUP BY doc_id) r"
                 " ON r.doc_id IS NOT DISTINCT FROM todo.doc_id"
             )
+            counted = [
+                row[0] for row in con.execute("SELECT doc_id FROM todo ORDER BY doc_id").fetchall()
+            ]
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
             con.unregister("current_docs")
+        return counted
 
     def model(self, inputs: Inputs, seg: Segmenter) -> TopicModel:
         """The model of :func:`build_model`, from the documents' shares."""

@@ -500,6 +500,8 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
 
     cache_dir = work_dir / "topics"
     cache_dir.mkdir(parents=True, exist_ok=True)
+    # Where the table was kept before the documents' shares were.
+    (work_dir / "topic_suggestions.parquet").unlink(missing_ok=True)
     terms_path = _existing(out_dir / "terms.parquet")
     recs_path = _existing(out_dir / "recommendations.parquet")
     entries_path = _existing(out_dir / "index_entries.parquet")

@@ -26,7 +26,6 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.catalog import load_catalog, raw_files, unsupported_files
-from pipeline.corpus.akn import write_akn
 from pipeline.corpus.crossref import (
     _adopted_against_provisional,
     _speakers_against_attendance,
@@ -223,7 +222,10 @@ def assemble_fragments(
         }
         for doc in documents
     ]
-    # Resolutions and decisions as Akoma Ntoso, from the tables just written.
+    # Resolutions and decisions as Akoma Ntoso, from the tables just written
+    # (imported here: cobalt and lxml are for this step alone).
+    from pipeline.corpus.akn import write_akn
+
     findings += write_akn(out_dir)
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, coverage)

@@ -14,8 +14,10 @@ index entries linked to recommendations (a join), the checks of
 
 from __future__ import annotations
 
+import io
+import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,13 +26,22 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.catalog import load_catalog, raw_files, unsupported_files
-from pipeline.corpus.akn import write_akn
 from pipeline.corpus.crossref import (
     _adopted_against_provisional,
     _speakers_against_attendance,
     _unresolved_index_entries,
 )
-from pipeline.corpus.database import write_database
+from pipeline.corpus.database import DATABASE_NAME, write_database
+from pipeline.corpus.delta import (
+    Delta,
+    State,
+    code_key,
+    delta_of,
+    fragment_hashes,
+    rows_in,
+    spliced_query,
+    stat_key,
+)
 from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.partition import remove_dataset, write_partitioned
 from pipeline.corpus.report import sort_findings, write_report
@@ -40,9 +51,11 @@ from pipeline.models import Finding
 from pipeline.schema import TABLES
 from pipeline.store import (
     CORPUS_TABLES,
+    OUTPUT_MODE,
     DocumentResult,
     remove_stale_temporaries,
     save_result,
+    write_atomic,
 )
 
 # Tables whose fragment rows are completed across documents, through a view of
@@ -82,63 +95,124 @@ def assemble_fragments(
 ) -> tuple[Summary, list[Finding]]:
     """Concatenate the fragments of the documents now in ``raw/``, link and check
     them, write tables, data package and report. ``work_dir`` keeps what the
-    next run may reuse (terms per document, topic suggestions). With
-    ``partitioned`` the tables are also written as ``out_dir/dataset/`` (see
+    next run reuses (:mod:`pipeline.corpus.delta`: what each table was made
+    from; terms per document, topic suggestions): a table is rewritten only
+    when a document whose rows it holds changed. With ``partitioned`` the
+    tables are also written as ``out_dir/dataset/`` (see
     :mod:`pipeline.corpus.partition`)."""
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
     findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
     names = [raw.name for raw in raw_files(raw_dir)]
     paths = {name: extract_dir / f"{name}.parquet" for name in names}
-    present = [name for name in names if paths[name].exists()]
+    present = {name: paths[name] for name in names if paths[name].exists()}
     for name in names:
         if name not in present:
             findings.append(_not_extracted(name))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    remove_stale_temporaries(out_dir / "validation")
+    remove_stale_temporaries(work_dir)
+    state_path = work_dir / "state.json"
+    state = State.load(state_path, code_key())
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     # DuckDB's buffers otherwise grow towards most of the machine's memory with
     # the corpus; past this it spills sorts to disk.
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-    files = [str(paths[name]) for name in present]
-    documents, kept = _documents(con, files, findings)
-    fragment_list = _sql_list([str(paths[name]) for name in kept])
-    work_dir.mkdir(parents=True, exist_ok=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(out_dir)
-    remove_stale_temporaries(out_dir / "validation")
-    if files:
-        findings += _fragment_findings(con, _sql_list(files))
-    if kept:
-        _views(con, fragment_list)
-    else:
-        _empty_views(con)
+    hashes = fragment_hashes(state, present)
+    summaries = _summaries(con, state, present, hashes)
+    documents, kept_names = _documents(summaries, findings)
+    kept = {name: hashes[name] for name in kept_names}
+    delta = delta_of(
+        state, kept, {name: summaries[name]["doc_id"] for name in kept}, force_full=False
+    )
+    _fragment_views(con, "all", [str(present[name]) for name in kept])
+    _fragment_views(con, "new", [str(present[name]) for name in delta.added])
+    old_summaries = {name: state.fragments[name]["summary"] for name in delta.dropped_files}
+
+    def touched(table: str) -> bool:
+        return bool(
+            rows_in(summaries, delta.added, table)
+            or rows_in(old_summaries, delta.dropped_files, table)
+        )
+
+    written: list[str] = []
+    # The tables of the fragments; index entries and documents first as stores
+    # in the work folder, completed below across documents.
+    for name, table in TABLES.items():
+        if name in CORPUS_TABLES:
+            continue
+        target = (
+            work_dir / "tables" / f"{name}.parquet"
+            if name in LINKED
+            else out_dir / f"{name}.parquet"
+        )
+        intact = state.output_intact(target)
+        if intact and not delta.full and not touched(name):
+            continue
+        if intact and not delta.full:
+            added = f"SELECT * EXCLUDE (_f) FROM new_{name}" if delta.added else None
+            query = spliced_query(target, delta.dropped_ids, added, table.order)
+        else:
+            query = (
+                f"SELECT * EXCLUDE (_f, _i) FROM all_{name} ORDER BY {_order(table.order)}, _f, _i"
+            )
+        state.record_output(target, _write_query(con, query, table.schema, target))
+        if name not in LINKED:
+            written.append(name)
+    findings += _fragment_findings(con, state, present, hashes, work_dir)
+    for name in TABLES:
+        if name in CORPUS_TABLES:
+            continue
+        source = (
+            work_dir / "tables" / f"{name}.parquet"
+            if name in LINKED
+            else out_dir / f"{name}.parquet"
+        )
+        view = f"_{name}" if name in LINKED else name
+        con.execute(
+            f"CREATE VIEW {view} AS SELECT * FROM"
+            f" read_parquet({_sql_list([str(source)])}, file_row_number = true)"
+        )
     # Meetings, from the documents that serve them (one small row per document).
     meetings, meeting_of, meeting_findings = meetings_of(
-        _rows(con, "SELECT * EXCLUDE (_f, _i) FROM _documents ORDER BY _f, _i"),
+        _rows(con, "SELECT * EXCLUDE (file_row_number) FROM _documents ORDER BY file_row_number"),
         _rows(
             con,
             "SELECT doc_id, agenda, item, documents FROM agenda_items"
-            " WHERE agenda = 'provisional' ORDER BY _f, _i",
+            " WHERE agenda = 'provisional' ORDER BY file_row_number",
         ),
     )
     findings += meeting_findings
     _meeting_view(con, meeting_of)
+    _link_view(con)
     arrow, rejected = to_arrow(TABLES["meetings"], meetings)
     findings += [rejected_row("meetings", row, reason) for row, reason in rejected]
+    for name, query in (
+        ("meetings", None),
+        ("documents", "SELECT * EXCLUDE (file_row_number) FROM documents ORDER BY file_row_number"),
+        (
+            "index_entries",
+            "SELECT * EXCLUDE (file_row_number) FROM index_entries ORDER BY file_row_number",
+        ),
+    ):
+        schema = TABLES[name].schema
+        batches = arrow.to_batches() if query is None else arrow_batches(con, query)
+        target = out_dir / f"{name}.parquet"
+        if write_if_changed(schema, batches, target, state):
+            written.append(name)
     findings += _cross_document_findings(con)
-    counts: dict[str, int] = {}
-    counts["meetings"] = write_batches(
-        TABLES["meetings"].schema, arrow.to_batches(), out_dir / "meetings.parquet"
-    )
-    for name, table in TABLES.items():
-        if name in CORPUS_TABLES:
-            continue
-        query = f"SELECT * EXCLUDE (_f, _i) FROM {name} ORDER BY {_order(table.order)}, _f, _i"
-        counts[name] = _write_query(con, query, table.schema, out_dir / f"{name}.parquet")
-    coverage = _coverage(con, fragment_list) if kept else []
+    coverage = _coverage(con, state, present, delta, kept, work_dir)
     from pipeline.corpus.terms import write_terms_and_suggestions
 
-    counts.update(write_terms_and_suggestions(con, kept, paths, out_dir, work_dir))
-    counts = {name: counts[name] for name in TABLES}
+    term_counts = write_terms_and_suggestions(con, list(kept), paths, out_dir, work_dir)
+    for name in term_counts:
+        target = out_dir / f"{name}.parquet"
+        if not state.output_intact(target):
+            written.append(name)
+            state.record_output(target, term_counts[name])
+    counts = {name: state.output_rows(out_dir / f"{name}.parquet") for name in TABLES}
     findings = sort_findings(findings)
     sources = [
         {
@@ -148,15 +222,27 @@ def assemble_fragments(
         }
         for doc in documents
     ]
-    # Resolutions and decisions as Akoma Ntoso, from the tables just written.
+    # Resolutions and decisions as Akoma Ntoso, from the tables just written
+    # (imported here: cobalt and lxml are for this step alone).
+    from pipeline.corpus.akn import write_akn
+
     findings += write_akn(out_dir)
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, coverage)
-    write_database(out_dir)
+    database = out_dir / DATABASE_NAME
+    built_from = state.extra.get("database") if state.output_intact(database) else None
+    state.extra["database"] = write_database(out_dir, built_from)
+    state.record_output(database, 0)
     if partitioned:
         write_partitioned(out_dir)
     else:
         remove_dataset(out_dir)
+    state.fragments = {
+        name: {"stat": stat_key(path), "sha": hashes[name], "summary": summaries[name]}
+        for name, path in present.items()
+    }
+    state.kept = kept
+    state.save(state_path)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),
@@ -187,28 +273,56 @@ def _not_extracted(name: str) -> Finding:
     )
 
 
+_SUMMARY_TABLES = (
+    "documents", "paragraphs", "footnotes", "citations", "agenda_items", "schedule",
+    "resolution_paragraphs", "recommendations", "index_entries", "participants",
+)  # fmt: skip
+
+
+def _summaries(
+    con: duckdb.DuckDBPyConnection,
+    state: State,
+    present: dict[str, Path],
+    hashes: dict[str, str],
+) -> dict[str, dict[str, Any]]:
+    """One small row per fragment (symbol, source hash, failed, rows per table):
+    the state's where the fragment is unchanged, read from the others."""
+    summaries: dict[str, dict[str, Any]] = {}
+    unread = []
+    for name in present:
+        known = state.fragments.get(name)
+        if known is not None and known.get("sha") == hashes[name]:
+            summaries[name] = known["summary"]
+        else:
+            unread.append(str(present[name]))
+    if unread:
+        lengths = ", ".join(f'len("{name}") AS "{name}"' for name in _SUMMARY_TABLES)
+        rows = con.execute(
+            f"SELECT source_file, doc_id, source_sha256, failed, {lengths}"
+            f" FROM read_parquet({_sql_list(unread)})"
+        ).fetchall()
+        for source_file, doc_id, sha256, failed, *sizes in rows:
+            summaries[source_file] = {
+                "doc_id": doc_id,
+                "source_sha256": sha256,
+                "failed": bool(failed),
+                "rows": dict(zip(_SUMMARY_TABLES, sizes, strict=True)),
+            }
+    return summaries
+
+
 def _documents(
-    con: duckdb.DuckDBPyConnection, files: list[str], findings: list[Finding]
+    summaries: dict[str, dict[str, Any]], findings: list[Finding]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """One small row per document (file, symbol, status, rows per table); the
     files whose rows go into the tables: not failed, and the first with its symbol."""
-    if not files:
-        return [], []
-    # In the order the per-document stage extracts them (that of the report).
-    tables = [
-        "documents", "paragraphs", "footnotes", "citations", "agenda_items", "schedule",
-        "resolution_paragraphs", "recommendations", "index_entries", "participants",
-    ]  # fmt: skip
-    lengths = ", ".join(f'len("{name}") AS "{name}"' for name in tables)
-    rows = con.execute(
-        f"SELECT source_file, doc_id, source_sha256, failed, {lengths}"
-        f" FROM read_parquet({_sql_list(files)}) ORDER BY source_file"
-    ).fetchall()
     documents: list[dict[str, Any]] = []
     kept: list[str] = []
     seen: dict[str, str] = {}
-    for source_file, doc_id, sha256, failed, *sizes in rows:
-        status = "failed" if failed else "ok"
+    for source_file in sorted(summaries):
+        summary = summaries[source_file]
+        doc_id = summary["doc_id"]
+        status = "failed" if summary["failed"] else "ok"
         if doc_id and doc_id in seen:
             findings.append(
                 Finding(
@@ -220,7 +334,7 @@ def _documents(
                 )
             )
             status = "duplicate"
-        elif not failed:
+        elif not summary["failed"]:
             if doc_id:
                 seen[doc_id] = source_file
             kept.append(source_file)
@@ -228,49 +342,117 @@ def _documents(
             {
                 "source_file": source_file,
                 "doc_id": doc_id,
-                "source_sha256": sha256,
+                "source_sha256": summary["source_sha256"],
                 "status": status,
-                "rows": dict(zip(tables, sizes, strict=True)),
+                "rows": {table: summary["rows"][table] for table in _SUMMARY_TABLES},
             }
         )
     # Findings of every fragment (failed and duplicate ones too) come with it.
     return documents, kept
 
 
-def _fragment_findings(con: duckdb.DuckDBPyConnection, fragment_list: str) -> list[Finding]:
-    """Every finding the per-document stage reported (failed documents' too)."""
-    rows = con.execute(
-        f"SELECT unnest(findings, recursive := true) FROM read_parquet({fragment_list})"
-    ).fetchall()
-    return [Finding(*row) for row in rows]
-
-
-def _views(con: duckdb.DuckDBPyConnection, fragment_list: str) -> None:
-    """One view per table over the fragments: the rows, with the file (``_f``)
-    and the place in the fragment (``_i``) that keep the order stable."""
-    for name in TABLES:
-        if name in CORPUS_TABLES:
-            continue
-        source = f"_{name}" if name in LINKED else name
-        con.execute(
-            f"CREATE VIEW {source} AS SELECT _f, _i, unnest(r) FROM ("
-            f' SELECT source_file AS _f, unnest(range(len("{name}"))) AS _i,'
-            f' unnest("{name}") AS r FROM read_parquet({fragment_list}))'
-        )
-    _link_view(con)
-
-
-def _empty_views(con: duckdb.DuckDBPyConnection) -> None:
+def _fragment_views(con: duckdb.DuckDBPyConnection, prefix: str, files: list[str]) -> None:
+    """One view per table over the fragments ``files`` (``<prefix>_<table>``): the
+    rows, with the file (``_f``) and the place in the fragment (``_i``) that keep
+    the order stable."""
     for name, table in TABLES.items():
         if name in CORPUS_TABLES:
             continue
-        empty = pa.Table.from_batches([], table.schema.remove_metadata())
-        empty = empty.append_column("_f", pa.array([], pa.string()))
-        empty = empty.append_column("_i", pa.array([], pa.int64()))
-        con.register(f"_{name}_empty_rows", empty)
-        source = f"_{name}" if name in LINKED else name
-        con.execute(f"CREATE VIEW {source} AS SELECT * FROM _{name}_empty_rows")
-    _link_view(con)
+        view = f"{prefix}_{name}"
+        if files:
+            con.execute(
+                f"CREATE VIEW {view} AS SELECT _f, _i, unnest(r) FROM ("
+                f' SELECT source_file AS _f, unnest(range(len("{name}"))) AS _i,'
+                f' unnest("{name}") AS r FROM read_parquet({_sql_list(files)}))'
+            )
+        else:
+            empty = pa.Table.from_batches([], table.schema.remove_metadata())
+            empty = empty.append_column("_f", pa.array([], pa.string()))
+            empty = empty.append_column("_i", pa.array([], pa.int64()))
+            con.register(f"_{view}_empty", empty)
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM _{view}_empty")
+
+
+def _changed_fragments(
+    state: State, present: dict[str, Path], hashes: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """(fragments gone or changed since the state, fragments new or changed)."""
+    gone = [name for name, known in state.fragments.items() if hashes.get(name) != known.get("sha")]
+    new = [name for name in present if state.fragments.get(name, {}).get("sha") != hashes[name]]
+    return gone, new
+
+
+def _update_store(
+    con: duckdb.DuckDBPyConnection,
+    state: State,
+    target: Path,
+    rows_of: Callable[[list[str]], str],
+    *,
+    dropped: list[str],
+    added: list[str],
+    everything: list[str],
+    order: Sequence[str],
+) -> None:
+    """A work-folder table of per-fragment rows (column ``source_file``), brought
+    up to date: ``rows_of(files)`` is a query giving the rows of those fragments
+    with ``_i``; the state says whether the file can be spliced."""
+    if state.output_intact(target):
+        if not dropped and not added:
+            return
+        query = spliced_query(
+            target,
+            dropped,
+            rows_of(added) if added else None,
+            order,
+            key="source_file",
+        )
+    else:
+        query = f"SELECT * EXCLUDE (_i) FROM ({rows_of(everything)}) ORDER BY" + (
+            f" {_order(order)}, _i"
+        )
+    copy_atomic(con, query, target)
+    state.record_output(target, 0)
+
+
+def _fragment_findings(
+    con: duckdb.DuckDBPyConnection,
+    state: State,
+    present: dict[str, Path],
+    hashes: dict[str, str],
+    work_dir: Path,
+) -> list[Finding]:
+    """Every finding the per-document stage reported (failed documents' too),
+    kept in ``<work>/findings.parquet`` and read again only from changed fragments."""
+    gone, new = _changed_fragments(state, present, hashes)
+    store = work_dir / "findings.parquet"
+
+    def rows_of(files: list[str]) -> str:
+        if not files:
+            return (
+                "SELECT NULL::VARCHAR AS source_file, NULL::BIGINT AS _i,"
+                + ", ".join(f'NULL::{kind} AS "{name}"' for name, kind in _FINDING_SQL)
+                + " WHERE false"
+            )
+        listed = _sql_list([str(present[name]) for name in files])
+        return (
+            "SELECT source_file, _i, unnest(f) FROM (SELECT source_file,"
+            " unnest(range(len(findings))) AS _i, unnest(findings) AS f"
+            f" FROM read_parquet({listed}))"
+        )
+
+    _update_store(
+        con, state, store, rows_of, dropped=gone, added=new, everything=list(present),
+        order=("source_file",),
+    )  # fmt: skip
+    columns = ", ".join(f'"{name}"' for name, _ in _FINDING_SQL)
+    rows = con.execute(f"SELECT {columns} FROM read_parquet({_sql_list([str(store)])})").fetchall()
+    return [Finding(*row) for row in rows]
+
+
+_FINDING_SQL = (
+    ("check", "VARCHAR"), ("severity", "VARCHAR"), ("doc_id", "VARCHAR"), ("message", "VARCHAR"),
+    ("where", "VARCHAR"), ("evidence", "VARCHAR"), ("line", "INTEGER"),
+)  # fmt: skip
 
 
 def _meeting_view(con: duckdb.DuckDBPyConnection, meeting_of: dict[str, str | None]) -> None:
@@ -298,7 +480,7 @@ def _link_view(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE VIEW _rec_keys AS
         SELECT doc_id AS report, coalesce(paragraph_number, number) AS key,
-               arg_min(rec_id, (_f, _i)) AS rec_id
+               arg_min(rec_id, file_row_number) AS rec_id
         FROM recommendations
         WHERE coalesce(paragraph_number, number) IS NOT NULL
         GROUP BY ALL
@@ -356,13 +538,13 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         "SELECT doc_id, topic, report_symbol, report_ref, rec_id, line_start"
         " FROM index_entries e WHERE (rec_id IS NULL AND report_symbol IN"
         " (SELECT report FROM _rec_keys)) OR (rec_id IS NOT NULL AND rec_id NOT IN"
-        " (SELECT rec_id FROM recommendations)) ORDER BY _f, _i",
+        " (SELECT rec_id FROM recommendations)) ORDER BY file_row_number",
     )
     recommendations = _rows(
         con,
         "SELECT doc_id, rec_id, number, paragraph_number FROM recommendations"
         " WHERE doc_id IN (SELECT DISTINCT report_symbol FROM index_entries"
-        " WHERE rec_id IS NULL) ORDER BY _f, _i",
+        " WHERE rec_id IS NULL) ORDER BY file_row_number",
     )
     # Recommendations that name a rec_id must be known to the check as well.
     recommendations += _rows(
@@ -370,15 +552,16 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         "SELECT doc_id, rec_id, number, paragraph_number FROM recommendations"
         " WHERE rec_id IN (SELECT rec_id FROM index_entries WHERE rec_id IS NOT NULL)"
         " AND doc_id NOT IN (SELECT DISTINCT report_symbol FROM index_entries"
-        " WHERE rec_id IS NULL) ORDER BY _f, _i",
+        " WHERE rec_id IS NULL) ORDER BY file_row_number",
     )
     documents = _rows(
-        con, "SELECT doc_id, body, meeting_number, date_start FROM documents ORDER BY _f, _i"
+        con,
+        "SELECT doc_id, body, meeting_number, date_start FROM documents ORDER BY file_row_number",
     )
     agenda = _rows(
         con,
         "SELECT doc_id, agenda, item, title, line_start FROM agenda_items"
-        " WHERE agenda IN ('adopted', 'provisional') ORDER BY _f, _i",
+        " WHERE agenda IN ('adopted', 'provisional') ORDER BY file_row_number",
     )
     roles = ", ".join(f"'{role}'" for role in (*sorted(ATTENDING_ROLES), "speaker"))
     # Read once, batch by batch: the check keeps the attendance keys and the
@@ -386,7 +569,7 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     participants = _streamed_rows(
         con,
         "SELECT doc_id, name, iso3, entity_type, role, line_start, seq FROM participants"
-        f" WHERE entity_type = 'state' AND role IN ({roles}) ORDER BY _f, _i",
+        f" WHERE entity_type = 'state' AND role IN ({roles}) ORDER BY file_row_number",
     )
     tables = {
         "index_entries": entries,
@@ -402,14 +585,40 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     ]
 
 
-def _coverage(con: duckdb.DuckDBPyConnection, fragment_list: str) -> list[Any]:
-    """Every kept document's coverage, as the per-document checks measured it."""
+def _coverage(
+    con: duckdb.DuckDBPyConnection,
+    state: State,
+    present: dict[str, Path],
+    delta: Delta,
+    kept: dict[str, str],
+    work_dir: Path,
+) -> list[Any]:
+    """Every kept document's coverage, as the per-document checks measured it,
+    kept in ``<work>/coverage.parquet`` and read again only from changed fragments."""
     from pipeline.document.checks.common import Coverage, Span
 
+    store = work_dir / "coverage.parquet"
+
+    def rows_of(files: list[str]) -> str:
+        listed = _sql_list([str(present[name]) for name in files])
+        return (
+            "SELECT source_file, c.doc_id AS doc_id, _i, c FROM (SELECT source_file,"
+            " unnest(range(len(coverage))) AS _i, unnest(coverage) AS c"
+            f" FROM read_parquet({listed}))"
+        )
+
+    if not kept:
+        return []
+    if delta.full:
+        state.outputs.pop(str(store), None)
+    _update_store(
+        con, state, store, rows_of, dropped=list(delta.dropped_files), added=list(delta.added),
+        everything=list(kept), order=("doc_id", "source_file"),
+    )  # fmt: skip
     rows = arrow_table(
         con,
-        f"SELECT c FROM (SELECT unnest(coverage) AS c FROM read_parquet({fragment_list}))"
-        " ORDER BY c.doc_id",
+        f"SELECT c FROM read_parquet({_sql_list([str(store)])}, file_row_number = true)"
+        " ORDER BY file_row_number",
     )
     return [
         Coverage(
@@ -420,6 +629,37 @@ def _coverage(con: duckdb.DuckDBPyConnection, fragment_list: str) -> list[Any]:
         )
         for item in rows.column("c").to_pylist()
     ]
+
+
+def copy_atomic(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+    """``COPY (query) TO target`` through a temporary file renamed onto it."""
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        con.execute(f"COPY ({query}) TO {_sql_list([tmp_name])[1:-1]} (FORMAT parquet)")
+        os.chmod(tmp_name, OUTPUT_MODE)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(
+    schema: pa.Schema, batches: Iterable[pa.RecordBatch], target: Path, state: State
+) -> bool:
+    """Write a (small) table unless the file already holds exactly these bytes;
+    whether it was written."""
+    buffer = io.BytesIO()
+    rows = write_batches(schema, batches, buffer)
+    data = buffer.getvalue()
+    try:
+        same = target.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        write_atomic(target, data)
+    state.record_output(target, rows)
+    return not same
 
 
 __all__ = ["Summary", "assemble", "assemble_fragments", "raw_files", "to_arrow"]

@@ -12,8 +12,11 @@ written under a temporary name and renamed, so a reader never sees half of it.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pipeline.schema import TABLES
 
@@ -98,32 +101,62 @@ VIEWS: dict[str, tuple[str, str]] = {
 }
 
 
-def write_database(processed_dir: Path) -> Path:
-    """Write ``processed_dir/untoc.duckdb`` from the Parquet files beside it."""
+def write_database(
+    processed_dir: Path, built_from: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Write ``processed_dir/untoc.duckdb`` from the Parquet files beside it; the
+    key of each table file it now holds (:func:`table_keys`).
+
+    ``built_from`` is what the file was written from last time: the tables
+    whose files are unchanged are kept and only the others copied again (into
+    a copy of the file, renamed onto it)."""
     import duckdb
 
     target = processed_dir / DATABASE_NAME
+    keys = table_keys(processed_dir)
+    stale = [name for name in TABLES if (built_from or {}).get(name) != keys[name]]
+    reuse = built_from is not None and target.exists() and set(built_from) == set(TABLES)
+    if reuse and not stale:
+        return keys
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=processed_dir)
     os.close(handle)
     os.unlink(tmp_name)  # DuckDB creates the file itself
     try:
+        if reuse:
+            shutil.copyfile(target, tmp_name)
         with duckdb.connect(tmp_name) as con:
-            _fill(con, processed_dir)
+            if reuse:
+                for name in stale:
+                    con.execute(f'DROP TABLE "{name}"')
+                _fill(con, processed_dir, stale, views=False)
+            else:
+                _fill(con, processed_dir, list(TABLES))
             con.execute("CHECKPOINT")
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
     finally:
         for leftover in (Path(tmp_name), Path(tmp_name + ".wal")):
             leftover.unlink(missing_ok=True)
-    return target
+    return keys
+
+
+def table_keys(processed_dir: Path) -> dict[str, str]:
+    """Each table file's size and modification time (the files are only ever
+    replaced whole, by rename)."""
+    keys = {}
+    for name in TABLES:
+        stat = (processed_dir / f"{name}.parquet").stat()
+        keys[name] = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+    return keys
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _fill(con: object, processed_dir: Path) -> None:
-    for name, table in TABLES.items():
+def _fill(con: Any, processed_dir: Path, tables: list[str], *, views: bool = True) -> None:
+    for name in tables:
+        table = TABLES[name]
         path = (processed_dir / f"{name}.parquet").resolve()
         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({_quote(str(path))})')
         con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(table.description)}')
@@ -131,6 +164,8 @@ def _fill(con: object, processed_dir: Path) -> None:
             con.execute(
                 f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_quote(column.description)}'
             )
+    if not views:
+        return
     for name, (description, query) in VIEWS.items():
         con.execute(f'CREATE VIEW "{name}" AS {query}')
         con.execute(f'COMMENT ON VIEW "{name}" IS {_quote(description)}')

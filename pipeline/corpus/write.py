@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -73,14 +73,21 @@ def rejected_row(table: str, row: dict[str, Any], reason: str) -> Finding:
 ROW_GROUP_ROWS = 1024 * 1024
 
 
-def write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], path: Path) -> int:
-    """Stream record batches into ``path`` atomically, cast to ``schema``, in row
-    groups of :data:`ROW_GROUP_ROWS`; holds one row group at most. Returns the rows."""
+def write_batches(
+    schema: pa.Schema, batches: Iterable[pa.RecordBatch], path: Path | BinaryIO
+) -> int:
+    """Stream record batches into ``path`` (atomically) or an open binary file,
+    cast to ``schema``, in row groups of :data:`ROW_GROUP_ROWS`; holds one row
+    group at most. Returns the rows."""
+    if not isinstance(path, Path):
+        return _write_batches(schema, batches, path)
+    with atomic_file(path) as handle:
+        return _write_batches(schema, batches, handle)
+
+
+def _write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], handle: BinaryIO) -> int:
     total = 0
-    with (
-        atomic_file(path) as handle,
-        pq.ParquetWriter(handle, schema, compression="zstd", write_statistics=True) as writer,
-    ):
+    with pq.ParquetWriter(handle, schema, compression="zstd", write_statistics=True) as writer:
         pending: list[pa.RecordBatch] = []
         held = 0
         for batch in batches:

@@ -1,0 +1,160 @@
+"""The corpus stage redoes only what changed, and gives what a build from scratch gives.
+
+The seeds are extracted once; corpora are made of subsets of their fragments
+(a raw folder holds the files a corpus has), and every incremental corpus
+stage is compared byte for byte with a corpus stage from scratch on the same
+documents (``untoc.duckdb`` by its contents: DuckDB stamps the file).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.cli import main
+from pipeline.corpus import delta
+from pipeline.corpus.assemble import assemble_fragments
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
+# An annotated agenda: no recommendations, index entries, participants or instrument paragraphs.
+AGENDA = "CTOC_COP_WG.7_2017_1.zh.txt"
+
+
+@pytest.fixture(scope="module")
+def fragments(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("seeds")
+    argv = ["build", "--raw", str(RAW), "--out", str(work / "out"), "--work", str(work)]
+    assert main([*argv, "--quiet"]) == 0
+    return work / "extract"
+
+
+def _raw(folder: Path, *, without: tuple[str, ...] = ()) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in RAW.iterdir():
+        if path.name not in without:
+            shutil.copy(path, folder / path.name)
+    for name in without:
+        (folder / name).unlink(missing_ok=True)
+    return folder
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix != ".duckdb"
+    }
+
+
+def _database(folder: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(folder / "untoc.duckdb"), read_only=True) as con:
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY 1"
+            ).fetchall()
+        ]
+        return {
+            name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names
+        }
+
+
+def _from_scratch(raw: Path, fragments: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "scratch"
+    assemble_fragments(raw, fragments, out, tmp_path / "scratch-work")
+    return out
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_ino for path in folder.glob("*.parquet")}
+
+
+def test_adding_a_document_rewrites_only_the_tables_it_has_rows_in(
+    fragments: Path, tmp_path: Path
+) -> None:
+    raw, out, work = tmp_path / "raw", tmp_path / "out", tmp_path / "work"
+    assemble_fragments(_raw(raw, without=(AGENDA,)), fragments, out, work)
+    before = _inodes(out)
+    shutil.copy(RAW / AGENDA, raw / AGENDA)
+    assemble_fragments(raw, fragments, out, work)
+    after = _inodes(out)
+    unchanged = sorted(name for name in before if before[name] == after[name])
+    # The agenda has no rows in these, and nothing it adds changes them.
+    assert unchanged == [
+        "index_entries.parquet",
+        "participants.parquet",
+        "recommendations.parquet",
+        "resolution_paragraphs.parquet",
+    ]
+    scratch = _from_scratch(raw, fragments, tmp_path)
+    assert _files(out) == _files(scratch)
+    assert _database(out) == _database(scratch)
+
+
+def test_removing_a_document_gives_the_tables_without_it(fragments: Path, tmp_path: Path) -> None:
+    raw, out, work = tmp_path / "raw", tmp_path / "out", tmp_path / "work"
+    assemble_fragments(_raw(raw), fragments, out, work)
+    (raw / "CTOC_COP_WG.7_2017_5.zh.txt").unlink()
+    assemble_fragments(raw, fragments, out, work)
+    scratch = _from_scratch(raw, fragments, tmp_path)
+    assert _files(out) == _files(scratch)
+    assert _database(out) == _database(scratch)
+    documents = duckdb.sql(f"SELECT doc_id FROM '{out}/documents.parquet'").fetchall()
+    assert ("CTOC/COP/WG.7/2017/5",) not in documents and len(documents) == 4
+
+
+def test_a_changed_document_replaces_its_rows(fragments: Path, tmp_path: Path) -> None:
+    raw, out, work = tmp_path / "raw", tmp_path / "out", tmp_path / "work"
+    extract = tmp_path / "extract"
+    shutil.copytree(fragments, extract)
+    assemble_fragments(_raw(raw), extract, out, work)
+    # The same report, one paragraph shorter: its fragment is extracted again.
+    name = "CTOC_COP_WG.7_2017_5.zh.txt"
+    text = (raw / name).read_text(encoding="utf-8")
+    paragraph = next(line for line in text.splitlines() if line.startswith("14."))
+    (raw / name).write_text(text.replace(paragraph + "\n", ""), encoding="utf-8")
+    argv = ["extract", str(raw / name), "--output", str(extract / f"{name}.parquet")]
+    assert main(argv) == 0
+    assemble_fragments(raw, extract, out, work)
+    scratch = _from_scratch(raw, extract, tmp_path)
+    assert _files(out) == _files(scratch)
+    numbers = duckdb.sql(
+        f"SELECT number FROM '{out}/paragraphs.parquet'"
+        " WHERE doc_id = 'CTOC/COP/WG.7/2017/5' AND number IS NOT NULL ORDER BY number"
+    ).fetchall()
+    assert (14,) not in numbers and (13,) in numbers
+
+
+def test_state_of_other_code_is_not_reused(
+    fragments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, out, work = tmp_path / "raw", tmp_path / "out", tmp_path / "work"
+    assemble_fragments(_raw(raw), fragments, out, work)
+    before = _inodes(out)
+    monkeypatch.setattr("pipeline.corpus.assemble.code_key", lambda: "other code")
+    assemble_fragments(raw, fragments, out, work)
+    # Every table is written again (the documents table is compared and kept).
+    after = _inodes(out)
+    assert sorted(name for name in before if before[name] == after[name]) == [
+        "documents.parquet",
+        "index_entries.parquet",
+        "meetings.parquet",
+    ]
+    assert _files(out) == _files(_from_scratch(raw, fragments, tmp_path))
+
+
+def test_a_table_changed_behind_the_stage_is_rebuilt(fragments: Path, tmp_path: Path) -> None:
+    raw, out, work = tmp_path / "raw", tmp_path / "out", tmp_path / "work"
+    assemble_fragments(_raw(raw, without=(AGENDA,)), fragments, out, work)
+    (out / "paragraphs.parquet").write_bytes(b"not parquet")
+    shutil.copy(RAW / AGENDA, raw / AGENDA)
+    assemble_fragments(raw, fragments, out, work)
+    assert _files(out) == _files(_from_scratch(raw, fragments, tmp_path))
+
+
+def test_code_key_follows_the_package() -> None:
+    assert delta.code_key() == delta.code_key()
+    assert len(delta.code_key()) == 64

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -446,6 +447,9 @@ def _extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
+    # Extraction does no linear algebra: numpy (which pyarrow loads) need not
+    # start OpenBLAS's threads, one per core, at every start-up.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from pipeline.document.driver import extract_document
     from pipeline.store import save_result, skip_pandas_in_pyarrow
 

@@ -4,13 +4,18 @@
 # the per-document stages changes; the tables and report are re-assembled when
 # any extract, the set of raw files or the assembly code changes.
 
+# Make's built-in rules and variables are not used: without them a make with
+# nothing to do does not search implicit rules for each of thousands of files.
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+.SUFFIXES:
+
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
 # Upper-case extensions (.TXT, .PDF) are read like their lower-case twins.
-RAW_FILES := $(sort $(wildcard raw/*.txt raw/*.pdf raw/*.TXT raw/*.PDF))
+RAW_FILES := $(sort $(filter %.txt %.pdf %.TXT %.PDF,$(wildcard raw/*)))
 NAMES := $(notdir $(RAW_FILES))
 EXTRACTS := $(NAMES:%=build/extract/%.parquet)
 ROWS := $(NAMES:%=build/catalog/%.json)
@@ -28,6 +33,8 @@ ASSEMBLE_CODE := $(SHARED_CODE) $(CORPUS_DATA) $(shell find pipeline/corpus pipe
 
 .DELETE_ON_ERROR:
 .PHONY: all test lint clean evaluate FORCE bench unseen serve
+# Goals that need no catalog rows.
+NO_CATALOG_GOALS := test lint clean bench unseen FORCE
 
 all: build/assembled.stamp
 
@@ -41,20 +48,47 @@ $(INSTALLED): pyproject.toml $(wildcard plugins/frictionless-arrow/*)
 	touch $@
 
 # The list of raw files, rewritten only when a file is added or removed, so
-# that removing a document re-assembles the tables without it.
-build/manifest: FORCE
-	@mkdir -p build
-	@printf '%s\n' $(NAMES) > $@.tmp
-	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+# that removing a document re-assembles the tables without it. Compared and
+# written by make itself as it reads this file: no shell (a command line naming
+# 10,000 files is longer than the system allows), and no rule that always runs,
+# so that `make -n` and `make -q` tell whether anything is to be done.
+empty :=
+space := $(empty) $(empty)
+define newline
 
-# One catalog row per file, each rewritten only when it changed.
+
+endef
+MANIFEST := $(subst $(space),$(newline),$(NAMES))
+# Non-empty when the two texts differ.
+differ = $(subst $(1),,$(2))$(subst $(2),,$(1))
+ifneq ($(call differ,$(MANIFEST),$(file <build/manifest)),)
+$(shell mkdir -p build)$(file >build/manifest,$(MANIFEST))
+endif
+
+# One catalog row per file, each rewritten only when it changed. The stamp is
+# also read as a (empty) makefile: make brings it up to date first and then
+# reads this file again, so that it compares the fragments with the rows as
+# split-catalog left them (and `make -n` after a full make names no command).
 build/catalog.stamp: $(wildcard raw/catalog.csv) build/manifest | $(INSTALLED)
 	$(PY) -m pipeline split-catalog --raw raw --out build/catalog
 	@touch $@
 
-$(ROWS): build/catalog.stamp ;
+ifneq ($(filter-out $(NO_CATALOG_GOALS),$(or $(MAKECMDGOALS),all)),)
+-include build/catalog.stamp
+endif
 
-build/extract/%.parquet: raw/% build/catalog/%.json $(EXTRACT_CODE) | $(INSTALLED)
+$(ROWS): ;
+
+# The per-document stage's code as one file dated like its newest file: a
+# fragment is older than it exactly when it is older than some of that code, and
+# make compares one date per fragment, not one per fragment and code file.
+build/extract-code.stamp: $(EXTRACT_CODE)
+	@mkdir -p $(@D)
+	@touch -r "$$(ls -t $^ | head -n 1)" $@
+
+# A static pattern rule: make needs no implicit-rule search for the fragments.
+$(EXTRACTS): build/extract/%.parquet: raw/% build/catalog/%.json build/extract-code.stamp \
+		| $(INSTALLED)
 	@mkdir -p $(@D)
 	$(PY) -m pipeline extract $< --catalog-row build/catalog/$*.json --output $@
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -16,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from pipeline.catalog import load_catalog, split_catalog
 from pipeline.models import Finding, Limits
-from pipeline.store import DocumentResult, save_result
 
 if TYPE_CHECKING:
-    # Assembling imports pandas, pandera and pyarrow: only the commands that
-    # assemble pay for them, so that `extract` (run once per file by make) starts fast.
+    # Assembling imports pandas, pandera and pyarrow, and writing a fragment
+    # pyarrow: only the commands that need them pay for them, so that
+    # `extract` and `split-catalog` (run by make) start fast.
     from pipeline.corpus.assemble import Summary
     from pipeline.executors import Executor
+    from pipeline.store import DocumentResult
 
 EPILOG_BUILD = """examples:
   python -m pipeline build                 # raw/ -> processed/
@@ -445,8 +447,11 @@ def _extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
+    # Extraction does no linear algebra: numpy (which pyarrow loads) need not
+    # start OpenBLAS's threads, one per core, at every start-up.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from pipeline.document.driver import extract_document
-    from pipeline.store import skip_pandas_in_pyarrow
+    from pipeline.store import save_result, skip_pandas_in_pyarrow
 
     skip_pandas_in_pyarrow()
     result = extract_document(path, row, _limits(args))

@@ -208,6 +208,9 @@ def test_make_rebuilds_only_what_changed(project: Path) -> None:
     extracted, output = _make(project)
     assert extracted == []
     assert "pipeline assemble" not in output
+    # Up to date: make would run no command at all (only its own messages).
+    _, dry_run = _make(project, "-n")
+    assert [line for line in dry_run.splitlines() if not line.startswith("make")] == []
     # A touched document is extracted again, alone.
     (project / "raw" / "CTOC_COP_WG.4_2018_1.zh.txt").touch()
     extracted, output = _make(project)

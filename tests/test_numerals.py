@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
+import cn2an
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalize.numerals import (
+    CHINESE_NUMERAL_CHARS,
     chinese_to_int,
     fold_width,
     int_to_chinese,
@@ -89,6 +92,59 @@ def test_digit_by_digit_round_trip(n: int, zero: str) -> None:
 def test_arabic_digits(n: int, fullwidth: bool) -> None:
     text = to_fullwidth(str(n)) if fullwidth else str(n)
     assert chinese_to_int(text) == n
+
+
+def cn2an_value(text: str) -> int | None:
+    """What cn2an's normal mode reads, as chinese_to_int reports it (None: not a
+    numeral, also where cn2an fails with a KeyError: a spoken form whose last unit
+    is 十, 三十四十五)."""
+    try:
+        value = cn2an.cn2an(text, "normal")
+    except (ValueError, KeyError):
+        return None
+    return int(value) if value >= 0 else None
+
+
+def test_chinese_to_int_reads_as_cn2an_every_short_string() -> None:
+    """Every string of up to three numeral characters, well-formed or not."""
+    for length in (1, 2, 3):
+        for chars in itertools.product(CHINESE_NUMERAL_CHARS, repeat=length):
+            text = "".join(chars)
+            assert chinese_to_int(text) == cn2an_value(text), text
+
+
+@FAST
+@given(
+    st.integers(min_value=0, max_value=99_999_999),
+    st.lists(
+        st.tuples(st.integers(0, 12), st.sampled_from(CHINESE_NUMERAL_CHARS), st.booleans()),
+        max_size=3,
+    ),
+)
+def test_chinese_to_int_reads_as_cn2an_near_numerals(
+    n: int, edits: list[tuple[int, str, bool]]
+) -> None:
+    """Numerals with characters inserted or replaced: the forms a text may hold."""
+    chars = list(int_to_chinese(n))
+    for position, char, insert in edits:
+        index = min(position, len(chars))
+        if insert or index == len(chars):
+            chars.insert(index, char)
+        else:
+            chars[index] = char
+    text = "".join(chars)
+    assert chinese_to_int(text) == cn2an_value(text), text
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=10**16 - 1))
+def test_int_to_chinese_writes_as_cn2an(n: int) -> None:
+    assert int_to_chinese(n) == cn2an.an2cn(n)
+
+
+def test_int_to_chinese_writes_as_cn2an_up_to_twenty_thousand() -> None:
+    for n in range(20_001):
+        assert int_to_chinese(n) == cn2an.an2cn(n)
 
 
 def test_int_to_chinese_examples() -> None:

@@ -1,9 +1,13 @@
 """Numerals: Chinese, Arabic (ASCII and full-width), Roman, list markers and letters.
 
-Chinese numerals are read with cn2an in its "normal" mode, which accepts 〇 and 两
-and digit-by-digit years (二〇一七); "strict" mode rejects both. Only the parts
-cn2an does not cover are done here: the ordinal prefix 第, and Arabic digits
-(normal mode rejects them and "smart" mode returns floats for them).
+Chinese numerals are read as cn2an reads them in its "normal" mode, which accepts
+〇 and 两 and digit-by-digit years (二〇一七), and written as cn2an writes them;
+the ordinal prefix 第 and Arabic digits are handled here. The reading and writing
+are cn2an's rules restated for the characters of CHINESE_NUMERAL_CHARS (no 亿, no
+financial forms), because importing cn2an costs a third of a second (it compiles
+patterns for numerals up to 10^16 in every form), more than a small document
+takes to extract, once per file under make; tests/test_numerals.py checks that
+both give the same answers.
 """
 
 from __future__ import annotations
@@ -102,30 +106,118 @@ def chinese_to_int(text: str) -> int | None:
 
 @functools.lru_cache(maxsize=4096)
 def _chinese_value(s: str) -> int | None:
-    # cn2an takes ~20 µs a call, and a report reads the same few numerals
-    # thousands of times (an index's references): remember them. Imported on
-    # first use: cn2an compiles its patterns on import (a quarter of a second).
-    import cn2an
+    # A report reads the same few numerals thousands of times (an index's
+    # references): remember them.
+    s = s.replace("零十", "零一十").replace("零百", "零一百")
+    # Forms a writer leaves out or adds (十万零一千, 一万三百, 一千十, 一百十) to the
+    # canonical form the grammar accepts, in cn2an's order.
+    s = _ZERO_BEFORE_THOUSAND_RE.sub(r"\1", s)
+    s = _MYRIAD_MISSING_ZERO_RE.sub(r"\1零\2", s)
+    s = _THOUSAND_MISSING_ZERO_RE.sub(r"\1零\2", s)
+    s = _HUNDRED_MISSING_ONE_RE.sub(r"\1一\2", s).replace("零十", "零一十")
+    if _numeral_grammar().fullmatch(s):
+        return _positional_value(s)
+    if all(char in _DIGIT_VALUES for char in s):  # digit by digit: 二〇一七
+        return int("".join(str(_DIGIT_VALUES[char]) for char in s))
+    # Spoken forms drop the last unit: 一万二 is 一万二千, 三百四 is 三百四十.
+    spoken = _SPOKEN_RE.fullmatch(s)
+    if len(s) >= 3 and spoken and (unit := _NEXT_UNIT_DOWN.get(spoken[1][-1])):
+        return _positional_value(s + unit)
+    return None
 
-    try:
-        value = cn2an.cn2an(s, "normal")
-    except ValueError:
-        return None
-    # cn2an returns an int here, but guard against a float sneaking through.
-    if isinstance(value, float):
-        if not value.is_integer():
-            return None
-        value = int(value)
-    return value if value >= 0 else None
+
+_DIGIT_VALUES = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+# 一万二 -> 一万二千 (cn2an has no unit below 十, so 三十四十五 is not a numeral).
+_NEXT_UNIT_DOWN = {"百": "十", "千": "百", "万": "千"}
+_ANY_DIGIT = "[〇零一二两三四五六七八九]"
+_ZERO_BEFORE_THOUSAND_RE = re.compile(f"(万)零(?={_ANY_DIGIT}千)")
+_MYRIAD_MISSING_ZERO_RE = re.compile(f"(万)({_ANY_DIGIT}[十百])")
+_THOUSAND_MISSING_ZERO_RE = re.compile(f"(千)({_ANY_DIGIT}?十)")
+_HUNDRED_MISSING_ONE_RE = re.compile("(百)(十)")
+_SPOKEN_RE = re.compile(f"(?:{_ANY_DIGIT}{{0,2}}([十百千万]))+{_ANY_DIGIT}")
+
+
+@functools.cache
+def _numeral_grammar() -> re.Pattern[str]:
+    """The well-formed numerals 0 .. 99,999,999 (cn2an's grammar without 亿)."""
+    one_9 = "[一二两三四五六七八九]"
+    zero = "[零〇]"
+    ten_99 = f"{one_9}?十{one_9}?"
+    ten_99_with_one = f"{one_9}十{one_9}?"
+    one_99 = f"(?:{ten_99}|{one_9})"
+    hundred_999 = f"(?:{one_9}百(?:{zero}{one_9})?|{one_9}百{ten_99_with_one})"
+    one_999 = f"(?:{hundred_999}|{one_99})"
+    thousand_9999 = f"(?:{one_9}千(?:{zero}{one_99})?|{one_9}千{hundred_999})"
+    one_9999 = f"(?:{thousand_9999}|{one_999})"
+    myriads = f"(?:{one_9999}万(?:{zero}{one_999})?|{one_9999}万{thousand_9999})"
+    return re.compile(f"{zero}|{myriads}|{one_9999}")
+
+
+def _positional_value(s: str) -> int:
+    """The value of a numeral of digits and units, read from the right."""
+    total = 0
+    unit = 1
+    myriad = 1
+    for index, char in enumerate(reversed(s)):
+        if char in _DIGIT_VALUES:
+            total += _DIGIT_VALUES[char] * unit
+            continue
+        unit = _UNIT_VALUES[char]
+        if unit == 10_000:  # 万 multiplies the units to its left
+            if unit > myriad:
+                myriad = unit
+            else:  # 万万
+                myriad *= unit
+                unit = myriad
+        if unit < myriad:
+            unit *= myriad
+        if index == len(s) - 1:  # a leading unit: 十 is 10
+            total += unit
+    return total
 
 
 def int_to_chinese(n: int) -> str:
     """Write a non-negative integer in Chinese numerals (e.g. 172 -> 一百七十二)."""
     if n < 0:
         raise ValueError(f"negative numbers are not supported: {n}")
-    import cn2an
+    digits = str(n)
+    if len(digits) > len(_UNIT_BY_POSITION):
+        raise ValueError(f"at most {len(_UNIT_BY_POSITION)} digits, not {len(digits)}")
+    text = ""
+    for index, digit in enumerate(digits):
+        position = len(digits) - index - 1
+        if digit != "0":
+            text += _WRITTEN_DIGITS[int(digit)] + _UNIT_BY_POSITION[position]
+            continue
+        if position % 4 == 0:  # a myriad's place keeps its unit: 十万
+            text += "零" + _UNIT_BY_POSITION[position]
+        if index > 0 and text[-1] != "零":
+            text += "零"
+    text = text.replace("零零", "零").replace("零万", "万").replace("零亿", "亿")
+    text = text.replace("亿万", "亿").strip("零")
+    text = _ZERO_AFTER_MYRIAD_RE.sub(r"\1\2", text)
+    if text.startswith("一十"):  # 十一, not 一十一
+        text = text[1:]
+    return text or "零"
 
-    return cn2an.an2cn(n)
+
+_WRITTEN_DIGITS = "零一二三四五六七八九"
+_UNIT_BY_POSITION = ("", *("十百千万十百千亿十百千万十百千"))
+_ZERO_AFTER_MYRIAD_RE = re.compile("([万亿])零([一二三四五六七八九]千)")
 
 
 def roman_to_int(s: str) -> int | None:

@@ -45,9 +45,10 @@ written; it gets a ``warning`` finding (check ``akn``) with the reason.
 
 The tables are read with DuckDB, only the columns and rows the files are made
 of. Given a work folder, the writer keeps there (``akn.json``) each document's
-key, a hash of those rows and of this writer's code, with the files and the
-findings it gave: a document whose key and files are unchanged is not read or
-written again, and a document gone from the tables loses its folder.
+key, a hash of those rows, with the files and the findings it gave: a
+document whose key and files are unchanged is not read or written again, and
+a document gone from the tables loses its folder. A change to this writer's
+code or to the libraries that shape its bytes makes every file again.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def _part_sql(name: str, sources: dict[str, str]) -> str:
 
 def _document_keys(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> dict[str, str]:
     """A content key per document with instruments, in table order: a hash of
-    every row its files are made from, and of this writer."""
+    every row its files are made from."""
     digests: dict[str, dict[str, int]] = {}
     for name, part in _PARTS.items():
         # DuckDB's hash of each row, and of their list in table order: one pass
@@ -211,9 +212,8 @@ def _document_keys(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> d
                 digests[doc_id] = {}
             if doc_id in digests:
                 digests[doc_id][name] = digest
-    writer = _writer_version()
     return {
-        doc_id: hashlib.sha256(json.dumps([writer, parts], sort_keys=True).encode()).hexdigest()
+        doc_id: hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
         for doc_id, parts in digests.items()
     }
 
@@ -221,7 +221,7 @@ def _document_keys(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> d
 @functools.cache
 def _writer_version() -> str:
     """This writer's code and the libraries that shape its bytes: a change to any
-    of them makes every file again."""
+    of them makes every file again (the manifest of another writer is not read)."""
     from pipeline.document.extract import resolutions
 
     digest = hashlib.sha256()
@@ -784,7 +784,11 @@ def write_akn(
     kept = {_folder(doc_id): entry["files"] for doc_id, entry in entries.items()}
     _remove_others(out, on_disk, kept)
     if work_dir is not None and entries != cached:
-        manifest = {"akn_dir": str(out.resolve()), "documents": entries}
+        manifest = {
+            "writer": _writer_version(),
+            "akn_dir": str(out.resolve()),
+            "documents": entries,
+        }
         write_atomic(work_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
     return [Finding(**finding) for entry in entries.values() for finding in entry["findings"]]
 
@@ -820,14 +824,19 @@ def _write_document(
 
 
 def _read_manifest(work_dir: Path | None, out: Path) -> dict[str, dict[str, Any]]:
-    """The documents of the last run's manifest, if it wrote into this folder."""
+    """The documents of the last run's manifest, if this writer wrote it, into
+    this folder."""
     if work_dir is None:
         return {}
     try:
         manifest = json.loads((work_dir / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(manifest, dict) or manifest.get("akn_dir") != str(out.resolve()):
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("writer") != _writer_version()
+        or manifest.get("akn_dir") != str(out.resolve())
+    ):
         return {}
     return manifest.get("documents", {})
 

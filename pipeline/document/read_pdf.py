@@ -458,6 +458,10 @@ def _page_codes(handle: object, count: int) -> list[int]:
 
     import pypdfium2.raw as raw
 
+    if count <= 0:
+        # No characters, or -1 for a failure: FPDFText_GetText would take a
+        # negative count as "all".
+        return []
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     units = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
     written = raw.FPDFText_GetText(handle, 0, count, units)

@@ -212,9 +212,10 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     """Characters of every page through pypdfium2's text page API.
 
     pdfium leaves out of its text page any text object whose glyphs it cannot
-    measure (a font neither embedded nor installed, typically Chinese, drawn
-    one character per object). Such a page is read through pdfplumber instead,
-    which needs no glyphs: text must not vanish silently.
+    measure (a font that is not embedded, as installed fonts are not used,
+    typically Chinese, drawn one character per object). Such a page is read
+    through pdfplumber instead, which needs no glyphs: text must not vanish
+    silently.
     """
     import pypdfium2 as pdfium
 

@@ -265,6 +265,35 @@ def test_text_scaled_by_its_matrix_reads_like_plain_text(tmp_path: Path):
         assert lines == [(2.0, "2012 年 10 月"), (0.0, "日于维也纳举行")]
 
 
+def test_characters_taken_in_bulk_read_like_characters_asked_one_by_one(
+    rendered: dict[str, Rendered], monkeypatch: pytest.MonkeyPatch
+):
+    # The page's code points come in one call and the per-character calls go
+    # through prototypes without argument types; pypdfium2's declared
+    # functions, one character at a time, must give the same lines.
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    from pipeline.document import read_pdf as read_pdf_module
+
+    def text_object_address(handle: object, index: int) -> int | None:
+        return ctypes.cast(raw.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value
+
+    monkeypatch.setattr(
+        read_pdf_module,
+        "_page_codes",
+        lambda handle, count: [raw.FPDFText_GetUnicode(handle, index) for index in range(count)],
+    )
+    monkeypatch.setattr(
+        read_pdf_module,
+        "_per_character_calls",
+        lambda: (text_object_address, raw.FPDFText_GetCharOrigin),
+    )
+    for document in rendered.values():
+        assert read_pdf(document.pdf).lines == document.read["pdfium"].lines
+
+
 # --- errors ------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ Chinese text with spurious spaces.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -19,8 +20,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pipeline.models import SourceDocument, SourceLine
 
@@ -82,12 +84,12 @@ class PdfReadError(ValueError):
         super().__init__(f"{source}: {self.reason}")
 
 
-@dataclass(frozen=True, slots=True)
-class _Char:
+class _Char(NamedTuple):
     """One character as drawn: origin, advance and size in points.
 
     ``baseline`` is measured downward from the page top, so that sorting by it
-    gives reading order.
+    gives reading order. A named tuple: a page has thousands of characters,
+    and a tuple is made and read faster than a dataclass.
     """
 
     text: str
@@ -210,12 +212,14 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     """Characters of every page through pypdfium2's text page API.
 
     pdfium leaves out of its text page any text object whose glyphs it cannot
-    measure (a font neither embedded nor installed, typically Chinese, drawn
-    one character per object). Such a page is read through pdfplumber instead,
-    which needs no glyphs: text must not vanish silently.
+    measure (a font that is not embedded, as installed fonts are not used,
+    typically Chinese, drawn one character per object). Such a page is read
+    through pdfplumber instead, which needs no glyphs: text must not vanish
+    silently.
     """
     import pypdfium2 as pdfium
 
+    _without_system_fonts()
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -244,6 +248,42 @@ def _pdfium_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
     finally:
         fallback.close()
         document.close()
+
+
+@functools.cache
+def _without_system_fonts() -> object:
+    """Keep pdfium from standing installed fonts in for fonts a PDF does not embed.
+
+    Reading needs a font's widths, which the PDF carries, not its glyphs.
+    With a large Chinese font installed (Noto CJK) pdfium parses the outline
+    of every character of such a font to measure its box, twice (page and
+    text page): ten times the cost of the rest of the read. Its built-in
+    fonts stand in instead, as on a machine without Chinese fonts, so that
+    what is read does not depend on the fonts installed. This holds for the
+    whole process (pdfium has one font mapper); the pipeline does not render
+    pages. Returns the structure, which pdfium keeps using.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fields = dict(raw.FPDF_SYSFONTINFO._fields_)
+    # Version 1: the callbacks below, none of them optional; each finds nothing.
+    info = raw.FPDF_SYSFONTINFO(
+        version=1,
+        Release=fields["Release"](lambda _this: None),
+        EnumFonts=fields["EnumFonts"](lambda _this, _mapper: None),
+        MapFont=fields["MapFont"](
+            lambda _this, _weight, _italic, _charset, _pitch, _face, _exact: None
+        ),
+        GetFont=fields["GetFont"](lambda _this, _face: None),
+        GetFontData=fields["GetFontData"](lambda _this, _font, _table, _buffer, _size: 0),
+        GetFaceName=fields["GetFaceName"](lambda _this, _font, _buffer, _size: 0),
+        GetFontCharset=fields["GetFontCharset"](lambda _this, _font: 0),
+        DeleteFont=fields["DeleteFont"](lambda _this, _font: None),
+    )
+    raw.FPDF_SetSystemFontInfo(ctypes.byref(info))
+    return info
 
 
 def _pdfium_drops_text(page: pypdfium2.PdfPage) -> bool:
@@ -296,7 +336,11 @@ class _PdfplumberFallback:
 
 
 def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
-    """One page's characters, read through pdfium's raw text API."""
+    """One page's characters, read through pdfium's raw text API.
+
+    The page's text comes in one call; per character only its origin and
+    its text object are asked for (the object's font, size and scale once).
+    """
     import ctypes
 
     import pypdfium2.raw as raw
@@ -305,29 +349,36 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
+        count = raw.FPDFText_CountChars(handle)
+        codes = _page_codes(handle, count)
         x = ctypes.c_double()
         y = ctypes.c_double()
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+        is_generated = raw.FPDFText_IsGenerated
+        object_of, char_origin = _per_character_calls()
         matrix = raw.FS_MATRIX()
         width = ctypes.c_float()
-        # Advance widths per (font, code); a font handle is only trusted
+        # Advance widths per font and code; a font handle is only trusted
         # within its page, as pdfium may free and reuse it afterwards.
-        widths: dict[tuple[int, int], float] = {}
+        widths: dict[int, dict[int, float]] = {}
+        font_widths: dict[int, float] = {}
         # Font, size and scale belong to the text object, and a text object's
         # characters come one after another: look them up once per object.
         current: int | None = -1
         font = None
-        font_key = 0
         size = em_width = 0.0
         chars: list[_Char] = []
-        for index in range(raw.FPDFText_CountChars(handle)):
-            code = raw.FPDFText_GetUnicode(handle, index)
+        append = chars.append
+        # The tuple made directly, without the Python frame of _Char.__new__.
+        new_char = functools.partial(tuple.__new__, _Char)
+        for index, code in enumerate(codes):
             # Generated characters are pdfium's own guesses (spaces, line ends).
-            if code < 32 or (code in _WHITESPACE and raw.FPDFText_IsGenerated(handle, index)):
+            if code < 32 or (code in _WHITESPACE and is_generated(handle, index)):
                 continue
-            text_object = raw.FPDFText_GetTextObject(handle, index)
-            object_key = ctypes.cast(text_object, ctypes.c_void_p).value
+            object_key = object_of(handle, index)
             if object_key != current:
                 current = object_key
+                text_object = raw.FPDFText_GetTextObject(handle, index)
                 raw.FPDFText_GetMatrix(handle, index, matrix)
                 # The font size is the Tf operand; the matrix carries any
                 # scaling of the text or the page (Word writes Tf 1, scales by Tm).
@@ -335,9 +386,9 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                 size = font_size * math.hypot(matrix.c, matrix.d)
                 em_width = font_size * math.hypot(matrix.a, matrix.b)
                 font = raw.FPDFTextObj_GetFont(text_object)
-                font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
-            raw.FPDFText_GetCharOrigin(handle, index, x, y)
-            per_mille = widths.get((font_key, code))
+                font_widths = widths.setdefault(ctypes.cast(font, ctypes.c_void_p).value or 0, {})
+            char_origin(handle, index, x_ref, y_ref)
+            per_mille = font_widths.get(code)
             if per_mille is None:
                 # The advance width from the font's widths (the /W array), as
                 # pdfminer has it. pdfium finds the glyph from the code point;
@@ -349,19 +400,77 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                 else:
                     left, _b, right, _t = textpage.get_charbox(index, loose=True)
                     per_mille = (right - left) * 1000.0 / em_width if em_width else 0.0
-                widths[font_key, code] = per_mille
-            chars.append(
-                _Char(
-                    text=chr(code),
-                    x0=x.value,
-                    x1=x.value + per_mille / 1000.0 * em_width,
-                    baseline=crop_top - y.value,
-                    size=size,
+                font_widths[code] = per_mille
+            origin_x = x.value
+            append(
+                new_char(
+                    (
+                        chr(code),
+                        origin_x,
+                        origin_x + per_mille / 1000.0 * em_width,
+                        crop_top - y.value,
+                        size,
+                    )
                 )
             )
         return _Page(number=number, height=page.get_height(), chars=chars)
     finally:
         textpage.close()
+
+
+def _unchecked(function: Callable[..., object], restype: type | None) -> Callable[..., object]:
+    """A second prototype over ``function``'s C function, without argument types.
+
+    ctypes then passes the arguments as they are (the text page handle, an
+    int index, ``byref`` pointers) instead of converting each through its
+    declared type: a third of the cost of a call made once per character.
+    The callers pass exactly the C types. pypdfium2's own function keeps its
+    declaration; with ``restype=c_void_p`` an object comes back as its
+    address, an int that compares without a ``ctypes.cast``.
+    """
+    import ctypes
+
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype)(address)
+
+
+@functools.cache
+def _per_character_calls() -> tuple[Callable[..., object], Callable[..., object]]:
+    """``FPDFText_GetTextObject`` (an address) and ``FPDFText_GetCharOrigin``."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    return (
+        _unchecked(raw.FPDFText_GetTextObject, ctypes.c_void_p),
+        _unchecked(raw.FPDFText_GetCharOrigin, ctypes.c_int),
+    )
+
+
+def _page_codes(handle: object, count: int) -> list[int]:
+    """The code point of every character of a text page, in one call.
+
+    pdfium hands the page's text out as UTF-16 (a character outside the BMP
+    as a surrogate pair). It leaves out of that text any character without a
+    code point; where the text is not one character per index, the
+    characters are asked for one by one.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    if count <= 0:
+        # No characters, or -1 for a failure: FPDFText_GetText would take a
+        # negative count as "all".
+        return []
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    units = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    written = raw.FPDFText_GetText(handle, 0, count, units)
+    # A surrogate pair decodes to the one character it stands for.
+    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == count:
+        return [ord(char) for char in text]
+    return [raw.FPDFText_GetUnicode(handle, index) for index in range(count)]
 
 
 def _pdfplumber_pages(data: bytes, name: str, max_pages: int | None) -> list[_Page]:
@@ -472,28 +581,37 @@ def _page_lines(
     return lines
 
 
+_BASELINE_X0 = attrgetter("baseline", "x0")
+_X0 = attrgetter("x0")
+
+
 def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
     """Cluster characters whose baselines lie within the line tolerance."""
-    ordered = sorted(chars, key=lambda char: (char.baseline, char.x0))
+    ordered = sorted(chars, key=_BASELINE_X0)
     groups: list[list[_Char]] = []
+    group: list[_Char] = []
     anchor = 0.0
     anchor_size = 0.0
     for char in ordered:
-        if groups and char.baseline - anchor <= _LINE_TOLERANCE * max(anchor_size, char.size):
-            groups[-1].append(char)
+        baseline, size = char.baseline, char.size
+        if group and baseline - anchor <= _LINE_TOLERANCE * (
+            anchor_size if anchor_size > size else size
+        ):
+            group.append(char)
             # The largest character sets the line's baseline: a raised
             # footnote marker met first must not pull the line up.
-            if char.size > anchor_size:
-                anchor, anchor_size = char.baseline, char.size
+            if size > anchor_size:
+                anchor, anchor_size = baseline, size
         else:
-            groups.append([char])
-            anchor, anchor_size = char.baseline, char.size
+            group = [char]
+            groups.append(group)
+            anchor, anchor_size = baseline, size
     return groups
 
 
 def _build_line(group: list[_Char]) -> _Line | None:
     """The line's text left to right, one space per space glyph or wide gap."""
-    ordered = sorted(group, key=lambda char: char.x0)
+    ordered = sorted(group, key=_X0)
     parts: list[str] = []
     cells: list[tuple[float, str]] = []
     ends: list[float] = []
@@ -502,44 +620,52 @@ def _build_line(group: list[_Char]) -> _Line | None:
     cell_x0: float | None = None
     previous: _Char | None = None
     spaced = False
+    # Of the drawn (not space) characters, overprints included: the first
+    # one's x0, the highest top and how many have each font size.
+    first_x0: float | None = None
+    top = math.inf
+    size_counts: dict[float, int] = {}
     for char in ordered:
-        if char.is_space:
+        text, x0, _x1, baseline, size = char
+        if text.isspace():
             # A drawn space counts even when narrower than the gap rule's
             # threshold: Latin fonts (and STSong) have spaces of ~0.2-0.25 em.
             spaced = previous is not None
             continue
+        if first_x0 is None:
+            first_x0 = x0
+        if baseline - size < top:
+            top = baseline - size
+        size_counts[size] = size_counts.get(size, 0) + 1
         if previous is not None:
-            if (
-                char.text == previous.text
-                and abs(char.x0 - previous.x0) < _OVERPRINT * char.size
-                and not spaced
-            ):
+            if text == previous.text and abs(x0 - previous.x0) < _OVERPRINT * size and not spaced:
                 continue
-            gap = char.x0 - previous.x1
-            if not spaced and gap > _SOFT_CELL_GAP * (previous.size + char.size) / 2:
+            gap = x0 - previous.x1
+            pair = previous.size + size
+            if not spaced and gap > _SOFT_CELL_GAP * pair / 2:
                 cells.append((cell_x0 or 0.0, "".join(parts).strip()))
                 ends.append(previous.x1)
-                soft.append(gap <= _CELL_GAP * (previous.size + char.size) / 2)
+                soft.append(gap <= _CELL_GAP * pair / 2)
                 parts, cell_x0 = [], None
-            elif spaced or gap > _SPACE_GAP * (previous.size + char.size) / 2:
+            elif spaced or gap > _SPACE_GAP * pair / 2:
                 parts.append(" ")
         if cell_x0 is None:
-            cell_x0 = char.x0
-        parts.append(char.text)
+            cell_x0 = x0
+        parts.append(text)
         previous = char
         spaced = False
     if parts:
         cells.append((cell_x0 or 0.0, "".join(parts).strip()))
         ends.append(previous.x1 if previous is not None else 0.0)
     text = " ".join(cell for _, cell in cells).rstrip()
-    if not text:
+    if not text or first_x0 is None:
         return None
-    drawn = [char for char in ordered if not char.is_space]
-    top = min(char.baseline - char.size for char in drawn)
-    sizes = Counter(round(char.size, _SIZE_ROUND) for char in drawn)
+    sizes: Counter[float] = Counter()
+    for size, count in size_counts.items():
+        sizes[round(size, _SIZE_ROUND)] += count
     return _Line(
         text=text,
-        x0=round(drawn[0].x0, _ROUND),
+        x0=round(first_x0, _ROUND),
         top=round(top, _ROUND),
         # Ties go to the larger size: a short line with its footnote marker.
         size=max(sizes, key=lambda size: (sizes[size], size)),
@@ -734,12 +860,13 @@ def _char_width(chars: list[_Char]) -> float:
     width and drawn about one em wide, as Chinese fonts draw quotes and dashes.
     """
     widths = []
-    for char in chars:
-        advance = char.x1 - char.x0
+    width_class = unicodedata.east_asian_width
+    for text, x0, x1, _baseline, size in chars:
+        advance = x1 - x0
         if advance <= 0:
             continue
-        kind = unicodedata.east_asian_width(char.text[0])
-        if kind in ("W", "F") or (kind == "A" and advance >= _FULL_WIDTH * char.size):
+        kind = width_class(text[0])
+        if kind in ("W", "F") or (kind == "A" and advance >= _FULL_WIDTH * size):
             widths.append(advance)
     if not widths:
         # No Chinese on the page: one em of the body font stands in.

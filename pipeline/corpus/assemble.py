@@ -226,7 +226,7 @@ def assemble_fragments(
     # (imported here: cobalt and lxml are for this step alone).
     from pipeline.corpus.akn import write_akn
 
-    findings += write_akn(out_dir)
+    findings += write_akn(out_dir, work_dir, con=con)
     write_datapackage(out_dir, counts, sources)
     write_report(out_dir / "validation", findings, documents, counts, coverage)
     database = out_dir / DATABASE_NAME

@@ -31,7 +31,7 @@ from pipeline.corpus.crossref import (
     _speakers_against_attendance,
     _unresolved_index_entries,
 )
-from pipeline.corpus.database import DATABASE_NAME, write_database
+from pipeline.corpus.database import DATABASE_NAME, TableChange, file_key, write_database
 from pipeline.corpus.delta import (
     Delta,
     State,
@@ -137,7 +137,9 @@ def assemble_fragments(
             or rows_in(old_summaries, delta.dropped_files, table)
         )
 
-    written: list[str] = []
+    # How each spliced table changed, for the database to follow.
+    changes: dict[str, TableChange] = {}
+    added_ids = tuple(sorted(str(summaries[name]["doc_id"]) for name in delta.added))
     # The tables of the fragments; index entries and documents first as stores
     # in the work folder, completed below across documents.
     for name, table in TABLES.items():
@@ -154,13 +156,13 @@ def assemble_fragments(
         if intact and not delta.full:
             added = f"SELECT * EXCLUDE (_f) FROM new_{name}" if delta.added else None
             query = spliced_query(target, delta.dropped_ids, added, table.order)
+            if name not in LINKED:
+                changes[name] = TableChange(file_key(target), delta.dropped_ids, added_ids)
         else:
             query = (
                 f"SELECT * EXCLUDE (_f, _i) FROM all_{name} ORDER BY {_order(table.order)}, _f, _i"
             )
         state.record_output(target, _write_query(con, query, table.schema, target))
-        if name not in LINKED:
-            written.append(name)
     findings += _fragment_findings(con, state, present, hashes, work_dir)
     for name in TABLES:
         if name in CORPUS_TABLES:
@@ -200,8 +202,7 @@ def assemble_fragments(
         schema = TABLES[name].schema
         batches = arrow.to_batches() if query is None else arrow_batches(con, query)
         target = out_dir / f"{name}.parquet"
-        if write_if_changed(schema, batches, target, state):
-            written.append(name)
+        write_if_changed(schema, batches, target, state)
     findings += _cross_document_findings(con)
     coverage = _coverage(con, state, present, delta, kept, work_dir)
     from pipeline.corpus.terms import write_terms_and_suggestions
@@ -210,7 +211,6 @@ def assemble_fragments(
     for name in term_counts:
         target = out_dir / f"{name}.parquet"
         if not state.output_intact(target):
-            written.append(name)
             state.record_output(target, term_counts[name])
     counts = {name: state.output_rows(out_dir / f"{name}.parquet") for name in TABLES}
     findings = sort_findings(findings)
@@ -231,7 +231,7 @@ def assemble_fragments(
     write_report(out_dir / "validation", findings, documents, counts, coverage)
     database = out_dir / DATABASE_NAME
     built_from = state.extra.get("database") if state.output_intact(database) else None
-    state.extra["database"] = write_database(out_dir, built_from)
+    state.extra["database"] = write_database(out_dir, built_from, changes)
     state.record_output(database, 0)
     if partitioned:
         write_partitioned(out_dir)

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -101,15 +102,29 @@ VIEWS: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class TableChange:
+    """How a table file changed: from the file of key ``before``, the rows of the
+    ``dropped`` symbols left and those of the ``added`` symbols came in."""
+
+    before: str
+    dropped: tuple[str, ...]
+    added: tuple[str, ...]
+
+
 def write_database(
-    processed_dir: Path, built_from: Mapping[str, str] | None = None
+    processed_dir: Path,
+    built_from: Mapping[str, str] | None = None,
+    changes: Mapping[str, TableChange] | None = None,
 ) -> dict[str, str]:
     """Write ``processed_dir/untoc.duckdb`` from the Parquet files beside it; the
     key of each table file it now holds (:func:`table_keys`).
 
     ``built_from`` is what the file was written from last time: the tables
-    whose files are unchanged are kept and only the others copied again (into
-    a copy of the file, renamed onto it)."""
+    whose files are unchanged are kept; a table whose change from the file it
+    was copied from is known (``changes``) loses the rows of the documents that
+    left and gains those of the documents that came; the others are copied
+    again. All of it in a copy of the file, renamed onto it."""
     import duckdb
 
     target = processed_dir / DATABASE_NAME
@@ -126,9 +141,16 @@ def write_database(
             shutil.copyfile(target, tmp_name)
         with duckdb.connect(tmp_name) as con:
             if reuse:
+                assert built_from is not None
+                copied = []
                 for name in stale:
-                    con.execute(f'DROP TABLE "{name}"')
-                _fill(con, processed_dir, stale, views=False)
+                    change = (changes or {}).get(name)
+                    if change is not None and change.before == built_from[name]:
+                        _apply(con, processed_dir, name, change)
+                    else:
+                        con.execute(f'DROP TABLE "{name}"')
+                        copied.append(name)
+                _fill(con, processed_dir, copied, views=False)
             else:
                 _fill(con, processed_dir, list(TABLES))
             con.execute("CHECKPOINT")
@@ -141,13 +163,28 @@ def write_database(
 
 
 def table_keys(processed_dir: Path) -> dict[str, str]:
-    """Each table file's size and modification time (the files are only ever
-    replaced whole, by rename)."""
-    keys = {}
-    for name in TABLES:
-        stat = (processed_dir / f"{name}.parquet").stat()
-        keys[name] = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
-    return keys
+    """Each table file's size, modification time and inode (the files are only
+    ever replaced whole, by rename)."""
+    return {name: file_key(processed_dir / f"{name}.parquet") for name in TABLES}
+
+
+def file_key(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def _apply(con: Any, processed_dir: Path, name: str, change: TableChange) -> None:
+    """The rows of the documents that left out, those of the documents that came in."""
+    if change.dropped:
+        listed = ", ".join(_quote(doc_id) for doc_id in change.dropped)
+        con.execute(f'DELETE FROM "{name}" WHERE doc_id IN ({listed})')
+    if change.added:
+        path = (processed_dir / f"{name}.parquet").resolve()
+        listed = ", ".join(_quote(doc_id) for doc_id in change.added)
+        con.execute(
+            f'INSERT INTO "{name}" SELECT * FROM read_parquet({_quote(str(path))})'
+            f" WHERE doc_id IN ({listed})"
+        )
 
 
 def _quote(text: str) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow.parquet as pq
 import pytest
@@ -29,6 +30,9 @@ from pipeline.search.engine import (
     segmenter,
 )
 from tests.conftest import RAW
+
+if TYPE_CHECKING:
+    import jieba
 
 REC_7 = "CTOC/COP/WG.7/2017/5#7"
 
@@ -128,29 +132,82 @@ def test_a_longer_term_wins_over_the_shorter_terms_inside_it(seg: Segmenter) -> 
     assert words == ["建立", "联合调查小组", "并", "开展", "联合调查"]
 
 
-def test_the_fast_frequency_table_segments_exactly_as_jieba_does(
-    seg: Segmenter, processed: Path
-) -> None:
-    """The bisected table (SortedFreq) against jieba's own dict, same words added."""
+def _jieba_reference(seg: Segmenter) -> jieba.Tokenizer:
+    """jieba's own Tokenizer (dict table) with the same words added, the total
+    kept at jieba's own as the segmenter keeps it."""
     import jieba
 
     reference = jieba.Tokenizer()
     reference.initialize()
+    total = reference.total
     for term in seg.added:
         reference.add_word(term)
+        reference.total = total
+    return reference
+
+
+def _jieba_words(reference: jieba.Tokenizer, normalized: str) -> list[str]:
+    words, last = [], 0
+    for exact in [*exact_terms(normalized), None]:  # exact terms are not cut
+        gap = normalized[last : exact.start if exact else len(normalized)]
+        words += [w for w in reference.cut(gap, HMM=False) if re.search(r"[^\W_]", w)]
+        if exact:
+            words.append(exact.term)
+            last = exact.end
+    return words
+
+
+@pytest.fixture(scope="module")
+def fresh_segmenters(processed: Path) -> tuple[Segmenter, Segmenter, jieba.Tokenizer]:
+    """A segmenter as a query builds it (bisected table, jieba's cut), one made
+    for bulk (plain table, its own route), and jieba's own with the same words."""
+    sources = dictionary_sources(dictionary_tables(processed))
+    query = Segmenter(sources)
+    return query, Segmenter(sources).for_bulk(), _jieba_reference(query)
+
+
+def test_the_fast_frequency_tables_segment_exactly_as_jieba_does(
+    fresh_segmenters: tuple[Segmenter, Segmenter, jieba.Tokenizer], processed: Path
+) -> None:
+    """The bisected table (SortedFreq) and the bulk route against jieba's own dict."""
+    query, bulk, reference = fresh_segmenters
     tables = dictionary_tables(processed)
     texts = [row.get("text") or row["topic"] for name in INDEXED_TABLES for row in tables[name]]
     for text in texts:
         normalized = normalize(text)
-        ours = [token.term for token in seg.tokens(normalized)]
-        theirs, last = [], 0
-        for exact in [*exact_terms(normalized), None]:  # exact terms are not cut
-            gap = normalized[last : exact.start if exact else len(normalized)]
-            theirs += [w for w in reference.cut(gap, HMM=False) if re.search(r"[^\W_]", w)]
-            if exact:
-                theirs.append(exact.term)
-                last = exact.end
-        assert ours == theirs, text
+        theirs = _jieba_words(reference, normalized)
+        assert [token.term for token in query.tokens(normalized)] == theirs, text
+        assert [token.term for token in bulk.tokens(normalized)] == theirs, text
+        assert bulk.tokens(normalized) == query.tokens(normalized), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_bulk_route_cuts_any_text_as_jieba_does(
+    fresh_segmenters: tuple[Segmenter, Segmenter, jieba.Tokenizer], data: st.DataObject
+) -> None:
+    """Texts made of the dictionary's characters, ASCII and punctuation: where
+    words overlap, ties and one-character runs of letters are decided as jieba does."""
+    query, bulk, reference = fresh_segmenters
+    # Two characters jieba's dictionary lacks: a word of one, scored as frequency 1.
+    rare = "\u9fd0\u9fd1"
+    words = sorted({char for term in query.dictionary for char in term})
+    alphabet = [*words, *"ab1 ,.-%、（）\n", *rare]
+    text = data.draw(st.text(alphabet=alphabet, max_size=40))
+    assert [token.term for token in bulk.tokens(text)] == _jieba_words(reference, text)
+
+
+def test_the_cut_of_a_text_depends_only_on_the_dictionary_words_in_it(
+    fresh_segmenters: tuple[Segmenter, Segmenter, jieba.Tokenizer],
+) -> None:
+    """With the total kept at jieba's own, a segmenter holding only the terms
+    that occur in a text cuts it as the whole dictionary does."""
+    query, _, _ = fresh_segmenters
+    text = normalize("建立联合调查小组并开展联合调查，加强司法协助和引渡方面的国际合作")
+    inside = tuple(sorted(term for term in query.dictionary if term in text))
+    assert inside and len(inside) < len(query.dictionary)
+    alone = Segmenter(DictionarySources(phrases=(), names=(), curated=inside))
+    assert alone.tokens(text) == query.tokens(text)
 
 
 # --- the terms table -----------------------------------------------------------------

@@ -3,11 +3,17 @@
 Segmentation depends on one corpus dictionary (index topics, agenda titles,
 instrument names of every document, the curated terms), so that a query is cut
 as every text was. Each fragment carries its document's share of the
-dictionary; the dictionary is their union, and its content hash keys the
-terms: the terms of a document are computed again only when its fragment or
-the dictionary changed (``<work>/terms/<file>.parquet``, keyed in its
-metadata). A new report whose words are already in the dictionary costs the
-segmentation of that report alone. The topic suggestions are kept
+dictionary; the dictionary is their union.
+
+How a text is cut depends only on the dictionary terms that occur in it
+(:class:`~pipeline.search.engine.Segmenter`), so the terms of a document are
+keyed by its fragment and those terms (``<work>/terms/<file>.parquet``, keyed
+in its metadata): a new report costs the segmentation of that report and of
+the documents that hold one of the terms it adds (or held one it removes).
+Which terms each document holds is kept from one build to the next
+(``<work>/terms_state.json``), with each document's normalized text
+(``<work>/terms/<file>.text``), so that only the terms added since are looked
+for, and only in the documents' kept texts. The topic suggestions are kept
 (``<work>/topic_suggestions.parquet``) while their inputs (recommendations,
 index entries, terms) are byte for byte the same.
 """
@@ -16,9 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
+import ahocorasick
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.corpus.write import to_arrow, write_batches, write_table
@@ -26,14 +39,21 @@ from pipeline.schema import TABLES
 from pipeline.search.engine import (
     INDEXED_TABLES,
     DictionarySources,
+    IndexedText,
     Segmenter,
+    dictionary_terms,
+    indexed_texts,
     read_body_names,
     read_search_terms,
+    searched_text,
     segmenter,
-    terms_rows,
+    terms_columns,
 )
 
 _KEY = b"untoc_key"
+# What else the cut of a text depends on: jieba's own dictionary, and its total.
+_SEGMENTATION = f"jieba {version('jieba')}, total of its own dictionary"
+_STATE = "terms_state.json"
 
 
 def corpus_dictionary(con: duckdb.DuckDBPyConnection, fragment_list: str) -> DictionarySources:
@@ -75,6 +95,104 @@ def _cached_key(path: Path) -> str | None:
     return value.decode() if value else None
 
 
+class TermFinder:
+    """Which of a set of terms occur in a text (Aho-Corasick, one pass over the
+    text whatever the number of terms)."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for term in terms:
+            self._automaton.add_word(term, term)
+        self._empty = not len(self._automaton)
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def found_in(self, text: str) -> set[str]:
+        if self._empty:
+            return set()
+        return {term for _, term in self._automaton.iter(text)}
+
+
+@dataclass
+class TermsState:
+    """What the last build left: its dictionary, and for each document its
+    fragment's hash and the dictionary terms its text holds."""
+
+    sources: str = ""
+    dictionary: frozenset[str] = frozenset()
+    documents: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> TermsState:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                sources=data["sources"],
+                dictionary=frozenset(data["dictionary"]),
+                documents={
+                    name: (entry["fragment"], frozenset(entry["terms"]))
+                    for name, entry in data["documents"].items()
+                },
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+
+    def write(self, path: Path) -> None:
+        data = {
+            "sources": self.sources,
+            "dictionary": sorted(self.dictionary),
+            "documents": {
+                name: {"fragment": fragment, "terms": sorted(terms)}
+                for name, (fragment, terms) in sorted(self.documents.items())
+            },
+        }
+        _write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
+
+
+def _read_text(path: Path, fragment: str) -> str | None:
+    """A document's kept searched text, if it is that of this fragment."""
+    try:
+        tag, _, text = path.read_text(encoding="utf-8").partition("\n")
+    except OSError:
+        return None
+    return text if tag == fragment else None
+
+
+class _Document:
+    """One kept document: its fragment, read and normalized only when needed."""
+
+    def __init__(self, name: str, path: Path, terms_dir: Path) -> None:
+        self.name = name
+        self.path = path
+        self.fragment = _hash(path.read_bytes())
+        self.text_path = terms_dir / f"{name}.text"
+        self.target = terms_dir / f"{name}.parquet"
+        self._texts: list[IndexedText] | None = None
+
+    def texts(self) -> list[IndexedText]:
+        if self._texts is None:
+            fragment = pq.read_table(self.path, columns=list(INDEXED_TABLES))
+            tables = {table: fragment.column(table)[0].as_py() or [] for table in INDEXED_TABLES}
+            self._texts = indexed_texts(tables)
+        return self._texts
+
+    def searched_text(self, kept: bool) -> str:
+        """The text its dictionary terms are looked for in: the kept one when
+        ``kept`` and there is one for this fragment, else made and kept."""
+        text = _read_text(self.text_path, self.fragment) if kept else None
+        if text is None:
+            text = searched_text(self.texts())
+            _write_atomic(self.text_path, f"{self.fragment}\n{text}".encode())
+        return text
+
+
 def write_terms_and_suggestions(
     con: duckdb.DuckDBPyConnection,
     kept: list[str],
@@ -91,24 +209,10 @@ def write_terms_and_suggestions(
         if kept
         else DictionarySources((), (), *read_search_terms())
     )
-    dictionary_hash = _hash(json.dumps(sources.__dict__, default=sorted).encode())
+    sources_hash = _hash(json.dumps(sources.__dict__, default=sorted).encode())
     terms_dir = work_dir / "terms"
     terms_dir.mkdir(parents=True, exist_ok=True)
-    seg: Segmenter | None = None
-    cached: list[Path] = []
-    for name in kept:
-        target = terms_dir / f"{name}.parquet"
-        key = _hash(fragments[name].read_bytes(), dictionary_hash.encode())
-        if _cached_key(target) != key:
-            seg = seg or segmenter(sources)
-            fragment = pq.read_table(fragments[name], columns=list(INDEXED_TABLES))
-            tables = {table: fragment.column(table)[0].as_py() or [] for table in INDEXED_TABLES}
-            arrow, _ = to_arrow(TABLES["terms"], terms_rows(tables, seg), sort=False)
-            arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
-            write_table(arrow, target)
-        cached.append(target)
-    for stale in set(terms_dir.glob("*.parquet")) - set(cached):
-        stale.unlink()
+    cached = segment_documents(sources, sources_hash, kept, fragments, work_dir)
     terms = TABLES["terms"]
     if cached:
         order = ", ".join(f'"{column}" ASC NULLS LAST' for column in terms.order)
@@ -122,6 +226,52 @@ def write_terms_and_suggestions(
     else:
         count = write_batches(terms.schema, [], out_dir / "terms.parquet")
     return {"terms": count, "topic_suggestions": _suggestions(sources, out_dir, work_dir)}
+
+
+def segment_documents(
+    sources: DictionarySources,
+    sources_hash: str,
+    kept: list[str],
+    fragments: dict[str, Path],
+    work_dir: Path,
+) -> list[Path]:
+    """Each kept document's terms (``<work>/terms/<file>.parquet``), segmented
+    again only where its fragment or the dictionary terms in its text changed."""
+    terms_dir = work_dir / "terms"
+    state = TermsState.read(work_dir / _STATE)
+    known = state.sources == sources_hash
+    dictionary = state.dictionary if known else dictionary_terms(sources)
+    # Removed terms drop out of the kept sets; added ones are looked for.
+    removed = state.dictionary - dictionary
+    added = dictionary - state.dictionary
+    find_added, find_any = TermFinder(added), TermFinder(dictionary)
+    seg: Segmenter | None = None
+    documents: dict[str, tuple[str, frozenset[str]]] = {}
+    for name in kept:
+        document = _Document(name, fragments[name], terms_dir)
+        fragment, found = state.documents.get(name, ("", frozenset()))
+        if fragment == document.fragment:
+            held = found - removed
+            if added:
+                held |= find_added.found_in(document.searched_text(kept=True))
+        else:
+            held = find_any.found_in(document.searched_text(kept=False))
+        documents[name] = (document.fragment, frozenset(held))
+        key = _hash(
+            document.fragment.encode(), _SEGMENTATION.encode(), "\n".join(sorted(held)).encode()
+        )
+        if _cached_key(document.target) != key:
+            seg = seg or segmenter(sources).for_bulk()
+            arrow = pa.Table.from_pydict(
+                terms_columns(document.texts(), seg), schema=TABLES["terms"].schema
+            )
+            arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
+            write_table(arrow, document.target)
+    TermsState(sources_hash, dictionary, documents).write(work_dir / _STATE)
+    wanted = {terms_dir / f"{name}{suffix}" for name in kept for suffix in (".parquet", ".text")}
+    for stale in {*terms_dir.glob("*.parquet"), *terms_dir.glob("*.text")} - wanted:
+        stale.unlink()
+    return [terms_dir / f"{name}.parquet" for name in kept]
 
 
 def _suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path) -> int:

@@ -11,7 +11,7 @@ A dictionary term is one word: searching for it finds the rows where it stands
 as a word, not the rows where it only occurs inside a longer word.
 
 The words with their counts and their offsets in the printed text become the
-``terms`` table (:func:`terms_rows`), so that a search service can index the
+``terms`` table (:func:`terms_columns`), so that a search service can index the
 corpus without segmenting it again. :class:`SearchIndex` answers queries from
 ``processed/`` alone: it rebuilds the same dictionary from the Parquet tables,
 segments the query the same way and ranks rows with BM25.
@@ -39,7 +39,7 @@ import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,8 @@ BODIES = data_path("bodies.csv")
 # own words (特殊侦查手段 = 特殊/侦查/手段), so that a whole clause of an agenda
 # title does not become one word that hides the words inside it.
 MAX_PHRASE_WORDS = 3
+# How many blocks' words a bulk segmenter remembers (a few hundred MB at most).
+MAX_REMEMBERED_BLOCKS = 500_000
 # Names longer than this are titles, not terms.
 MAX_TERM_CHARS = 16
 
@@ -366,6 +368,10 @@ class SortedFreq(MutableMapping[str, int]):
     def __len__(self) -> int:
         return len(self._keys) + sum(1 for key in self._added if not self._in_base(key))
 
+    def added(self) -> dict[str, int]:
+        """The words (and prefixes) set after the table was loaded."""
+        return dict(self._added)
+
     def _in_base(self, key: str) -> bool:
         index = bisect.bisect_left(self._keys, key)
         return index < len(self._keys) and self._keys[index] == key
@@ -423,6 +429,15 @@ def _frequencies() -> tuple[list[str], Sequence[int], int]:
     return keys, values, reference.total
 
 
+@functools.cache
+def _plain_frequencies() -> tuple[dict[str, int], int]:
+    """jieba's frequency table as a plain dict, and its total, built once per
+    process: slower to build than :class:`SortedFreq` (a few tenths of a
+    second), faster to look up, which is what segmenting a corpus spends on."""
+    keys, values, total = _frequencies()
+    return dict(zip(keys, values, strict=True)), total
+
+
 def base_tokenizer() -> jieba.Tokenizer:
     """A ``jieba.Tokenizer`` of our own (not jieba's global one) with jieba's
     dictionary and nothing added, its ``FREQ`` a :class:`SortedFreq`."""
@@ -446,79 +461,96 @@ class Segmenter:
     into the shorter terms inside it. Segmentation runs without jieba's HMM: a
     word is either in the dictionary or cut into dictionary words, the same way
     in a query as in the text.
+
+    jieba's ``add_word`` adds each word's frequency to the total that every
+    word of a route is scored against; here the total stays jieba's own. Then
+    how a text is cut depends only on jieba's dictionary and the user terms that
+    occur in the text (a term's suggested frequency depends only on the terms
+    inside it), not on every other term of the corpus: what lets the corpus
+    stage segment again only the documents that a new term occurs in.
     """
 
     def __init__(self, sources: DictionarySources) -> None:
         self._tokenizer: jieba.Tokenizer = base_tokenizer()
-        terms = set(sources.curated) | set(sources.names)
-        terms = {term for term in terms if _is_term(term)}
-        keep = frozenset(terms)
-        for phrase in sources.phrases:
-            terms.update(self._phrase_terms(phrase, sources.split_words, keep))
-        self.dictionary: frozenset[str] = frozenset(terms)
+        self.dictionary: frozenset[str] = dictionary_terms(sources)
         # The order in which the terms went in (it decides their frequencies).
-        self.added: tuple[str, ...] = tuple(sorted(terms, key=lambda t: (len(t), t)))
+        self.added: tuple[str, ...] = tuple(sorted(self.dictionary, key=lambda t: (len(t), t)))
+        total = self._tokenizer.total
         for term in self.added:
             self._tokenizer.add_word(term)
+            self._tokenizer.total = total
+        # Set by :meth:`for_bulk`: each word's score in jieba's route.
+        self._scores: dict[str, float | None] | None = None
+        self._log_total = 0.0
+        # The words of the blocks cut so far: clauses recur, within a document
+        # (a topic of the index repeats its recommendation's words) and across
+        # documents (standing formulas); in the seed corpus 47% of the
+        # characters jieba cuts are in a block cut before.
+        self._blocks: dict[str, list[str]] = {}
 
-    def _phrase_terms(
-        self, phrase: str, split_words: frozenset[str], keep: frozenset[str]
-    ) -> list[str]:
-        """Candidate terms of a descriptive phrase, cut with jieba's own words
-        (before any user term is added) at punctuation and at function words,
-        except inside a name or curated term (``keep``).
-
-        A candidate is left out when it is more than :data:`MAX_PHRASE_WORDS`
-        words, when it starts with a one-character word (空偷运移民, 新形式: the
-        tail of an enumeration or a modifier), or when it touches an enumeration
-        comma (打击陆 in 打击陆、海、空偷运移民: a fragment of a compound).
-        """
-        found: list[str] = []
-        for chunk, enumerated in _chunks(phrase):
-            protected = _protected(chunk, keep)
-            words: list[tuple[str, int]] = []
-            start = 0
-            for word in self._tokenizer.cut(chunk, HMM=False):
-                words.append((word, start))
-                start += len(word)
-            runs: list[list[str]] = [[]]
-            for word, at in words:
-                if word in split_words and not protected & set(range(at, at + len(word))):
-                    runs.append([])
-                else:
-                    runs[-1].append(word)
-            for index, run in enumerate(runs):
-                candidate = "".join(run)
-                fragment = (index == 0 and enumerated[0]) or (
-                    index == len(runs) - 1 and enumerated[1]
-                )
-                if (
-                    run
-                    and len(run) <= MAX_PHRASE_WORDS
-                    and len(run[0]) > 1
-                    and not fragment
-                    and _is_term(candidate)
-                ):
-                    found.append(candidate)
-        return found
+    def for_bulk(self) -> Segmenter:
+        """This segmenter made faster for many texts (for a few tenths of a second
+        once): jieba's table as a plain dict, and each word's score in jieba's
+        route (:func:`_route_words`) computed once. The words are the same."""
+        table = self._tokenizer.FREQ
+        if isinstance(table, SortedFreq):
+            plain, _ = _plain_frequencies()
+            self._tokenizer.FREQ = table = {**plain, **table.added()}
+        if self._scores is None:
+            log_total = math.log(self._tokenizer.total)
+            self._scores = {
+                word: math.log(freq) - log_total if freq else None for word, freq in table.items()
+            }
+            self._log_total = log_total
+        return self
 
     def tokens(self, normalized: str) -> list[Token]:
         """The words of an already normalized text, punctuation and spaces left out:
         each exact term (:func:`exact_terms`) as one word, jieba's words between them."""
-        found: list[Token] = []
+        return [Token(term, start, end) for term, start, end in self.spans(normalized)]
+
+    def spans(self, normalized: str) -> list[tuple[str, int, int]]:
+        """:meth:`tokens` as (term, start, end) tuples, which cost less to make."""
+        found: list[tuple[str, int, int]] = []
         last = 0
         for exact in [*exact_terms(normalized), None]:
             gap_end = exact.start if exact else len(normalized)
             start = last
-            for word in self._tokenizer.cut(normalized[last:gap_end], HMM=False):
+            for word in self._cut(normalized[last:gap_end]):
                 end = start + len(word)
                 if _WORD.search(word):
-                    found.append(Token(word, start, end))
+                    found.append((word, start, end))
                 start = end
             if exact:
-                found.append(exact)
+                found.append((exact.term, exact.start, exact.end))
                 last = exact.end
         return found
+
+    def _cut(self, text: str) -> Iterable[str]:
+        """jieba's ``cut(text, HMM=False)``; after :meth:`for_bulk`, the same
+        words from :func:`_route_words` on the scores computed once."""
+        if self._scores is None:
+            return self._tokenizer.cut(text, HMM=False)
+        words: list[str] = []
+        for block in _JIEBA_BLOCK.split(text):
+            if not block:
+                continue
+            if _JIEBA_BLOCK.match(block):
+                cut = self._blocks.get(block)
+                if cut is None:
+                    if len(self._blocks) >= MAX_REMEMBERED_BLOCKS:
+                        self._blocks.clear()
+                    cut = self._blocks[block] = _route_words(block, self._scores, self._log_total)
+                words += cut
+            else:
+                # jieba yields runs of whitespace whole and every other character
+                # on its own.
+                for piece in _JIEBA_SKIP.split(block):
+                    if _JIEBA_SKIP.match(piece):
+                        words.append(piece)
+                    else:
+                        words += piece
+        return words
 
     def terms(self, text: str) -> list[str]:
         """The words of ``text`` (normalized here), in order."""
@@ -583,6 +615,116 @@ def exact_terms(normalized: str) -> list[Token]:
     return found
 
 
+# jieba's blocks (``re_han_default``, ``re_skip_default``): the runs of
+# characters its dictionary can hold are cut into words, the rest is not.
+_JIEBA_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+_JIEBA_SKIP = re.compile(r"(\r\n|\s)")
+# jieba joins consecutive one-character words of these into one word.
+_JIEBA_ALNUM = frozenset(string.ascii_letters + string.digits)
+_ABSENT = object()
+
+
+def _route_words(block: str, scores: Mapping[str, float | None], log_total: float) -> list[str]:
+    """The words of one block as jieba cuts it without HMM (``get_DAG``,
+    ``calc`` and ``__cut_DAG_NO_HMM`` of ``jieba.Tokenizer``), in one pass from
+    the end: at each position the best route, over every dictionary word that
+    starts there, of log frequency less log total (``scores``, ``None`` for a
+    prefix that is not a word) plus the best route after the word; a tie goes to
+    the longer word, and a position where no word starts is a word of one
+    character scored as frequency 1. The same floating-point sums in the same
+    order as jieba's, so the same words; written out because jieba's DAG dict,
+    generator and tuple comparisons were most of the corpus stage's time.
+    """
+    length = len(block)
+    score_of = scores.get
+    best = [0.0] * (length + 1)
+    ends = list(range(1, length + 2))
+    for start in range(length - 1, -1, -1):
+        found: float | None = None
+        stop = start + 1
+        score = score_of(block[start], _ABSENT)
+        while score is not _ABSENT:
+            if score is not None:
+                total = score + best[stop]  # type: ignore[operator]
+                if found is None or total >= found:
+                    found, ends[start] = total, stop
+            if stop == length:
+                break
+            stop += 1
+            score = score_of(block[start:stop], _ABSENT)
+        if found is None:
+            found, ends[start] = 0.0 - log_total + best[start + 1], start + 1
+        best[start] = found
+    words: list[str] = []
+    alnum = ""
+    at = 0
+    while at < length:
+        word = block[at : ends[at]]
+        at = ends[at]
+        if len(word) == 1 and word in _JIEBA_ALNUM:
+            alnum += word
+            continue
+        if alnum:
+            words.append(alnum)
+            alnum = ""
+        words.append(word)
+    if alnum:
+        words.append(alnum)
+    return words
+
+
+@functools.lru_cache(maxsize=4)
+def dictionary_terms(sources: DictionarySources) -> frozenset[str]:
+    """The user dictionary's terms: the names and curated terms, and the
+    candidate terms of every phrase (cut with jieba's own words)."""
+    tokenizer = base_tokenizer()
+    terms = {term for term in (*sources.curated, *sources.names) if _is_term(term)}
+    keep = frozenset(terms)
+    for phrase in sources.phrases:
+        terms.update(_phrase_terms(tokenizer, phrase, sources.split_words, keep))
+    return frozenset(terms)
+
+
+def _phrase_terms(
+    tokenizer: jieba.Tokenizer, phrase: str, split_words: frozenset[str], keep: frozenset[str]
+) -> list[str]:
+    """Candidate terms of a descriptive phrase, cut with jieba's own words
+    (``tokenizer`` holds no user term) at punctuation and at function words,
+    except inside a name or curated term (``keep``).
+
+    A candidate is left out when it is more than :data:`MAX_PHRASE_WORDS`
+    words, when it starts with a one-character word (空偷运移民, 新形式: the
+    tail of an enumeration or a modifier), or when it touches an enumeration
+    comma (打击陆 in 打击陆、海、空偷运移民: a fragment of a compound).
+    """
+    found: list[str] = []
+    for chunk, enumerated in _chunks(phrase):
+        protected = _protected(chunk, keep)
+        words: list[tuple[str, int]] = []
+        start = 0
+        for word in tokenizer.cut(chunk, HMM=False):
+            words.append((word, start))
+            start += len(word)
+        runs: list[list[str]] = [[]]
+        for word, at in words:
+            if word in split_words and not protected & set(range(at, at + len(word))):
+                runs.append([])
+            else:
+                runs[-1].append(word)
+        for index, run in enumerate(runs):
+            candidate = "".join(run)
+            fragment = (index == 0 and enumerated[0]) or (index == len(runs) - 1 and enumerated[1])
+            if (
+                run
+                and len(run) <= MAX_PHRASE_WORDS
+                and len(run[0]) > 1
+                and not fragment
+                and _is_term(candidate)
+            ):
+                found.append(candidate)
+    return found
+
+
 def _chunks(phrase: str) -> list[tuple[str, tuple[bool, bool]]]:
     """The parts of ``phrase`` between punctuation, each with whether an
     enumeration comma (、) stands right before and right after it. Names in 《》
@@ -621,33 +763,74 @@ def segmenter(sources: DictionarySources) -> Segmenter:
 # --- the terms table -----------------------------------------------------------------
 
 
-def terms_rows(tables: Tables, seg: Segmenter) -> list[Row]:
-    """One row per (indexed row, term): its count and its spans in the printed text."""
-    rows: list[Row] = []
-    for name, source in SOURCES.items():
+@dataclass(frozen=True)
+class IndexedText:
+    """An indexed row and its text normalized for search, with for each
+    normalized character the printed character it comes from."""
+
+    table: str
+    row: Row
+    normalized: str
+    origin: list[int]
+
+
+def indexed_texts(tables: Tables) -> list[IndexedText]:
+    """Every indexed row of ``tables`` with its normalized text, in table order."""
+    found = []
+    for name in SOURCES:
         for row in indexed_rows(name, tables.get(name, ())):
-            text = row.get("text") or ""
-            normalized, origin = normalize_aligned(text)
-            spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-            for token in seg.tokens(normalized):
-                spans[token.term].append((origin[token.start], origin[token.end - 1] + 1))
-            for term, where in sorted(spans.items()):
-                record = TermRow(
-                    source_table=name,
-                    doc_id=row["doc_id"],
-                    key=source.key(row),
-                    seq=row.get("seq"),
-                    term=term,
-                    count=len(where),
-                    starts=[start for start, _ in where],
-                    ends=[end for _, end in where],
-                    in_dictionary=term in seg.dictionary,
-                    line_start=row.get("line_start"),
-                    line_end=row.get("line_end"),
-                    page=row.get("page"),
-                )
-                rows.append(as_row(record))
-    return rows
+            normalized, origin = normalize_aligned(row.get("text") or "")
+            found.append(IndexedText(name, row, normalized, origin))
+    return found
+
+
+def searched_text(texts: Iterable[IndexedText]) -> str:
+    """The text in which to look for the dictionary terms that can change the
+    terms of ``texts``: each normalized text and each of its exact terms (their
+    whitespace removed), one a line. jieba only ever looks a word up inside the
+    text it cuts, and a term is marked ``in_dictionary`` only when it is one of
+    the words found, so no term that occurs nowhere here matters to them."""
+    lines = []
+    for text in texts:
+        lines.append(text.normalized)
+        lines += [token.term for token in exact_terms(text.normalized)]
+    return "\n".join(lines)
+
+
+TERM_COLUMNS = tuple(column.name for column in fields(TermRow))
+
+
+def terms_columns(texts: Iterable[IndexedText], seg: Segmenter) -> dict[str, list[Any]]:
+    """The ``terms`` table's columns (those of :class:`~pipeline.records.TermRow`):
+    one row per (indexed row, term), its count and its spans in the printed text,
+    the terms of a row in sorted order. Built a column at a time: one Python
+    object per row and term was most of the time the table took."""
+    columns: dict[str, list[Any]] = {name: [] for name in TERM_COLUMNS}
+    dictionary = seg.dictionary
+    for text in texts:
+        origin = text.origin
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for term, start, end in seg.spans(text.normalized):
+            spans[term].append((origin[start], origin[end - 1] + 1))
+        terms = sorted(spans)
+        repeat = len(terms)
+        row = text.row
+        for name, value in (
+            ("source_table", text.table),
+            ("doc_id", row["doc_id"]),
+            ("key", SOURCES[text.table].key(row)),
+            ("seq", row.get("seq")),
+            ("line_start", row.get("line_start")),
+            ("line_end", row.get("line_end")),
+            ("page", row.get("page")),
+        ):
+            columns[name] += [value] * repeat
+        columns["term"] += terms
+        columns["count"] += [len(spans[term]) for term in terms]
+        columns["starts"] += [[start for start, _ in spans[term]] for term in terms]
+        columns["ends"] += [[end for _, end in spans[term]] for term in terms]
+        columns["in_dictionary"] += [term in dictionary for term in terms]
+    return columns
 
 
 def as_row(record: Any) -> Row:

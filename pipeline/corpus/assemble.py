@@ -207,7 +207,11 @@ def assemble_fragments(
     coverage = _coverage(con, state, present, delta, kept, work_dir)
     from pipeline.corpus.terms import write_terms_and_suggestions
 
-    term_counts = write_terms_and_suggestions(con, list(kept), paths, out_dir, work_dir)
+    term_counts, terms_change = write_terms_and_suggestions(
+        con, list(kept), paths, out_dir, work_dir, state.code
+    )
+    if terms_change is not None:
+        changes["terms"] = terms_change
     for name in term_counts:
         target = out_dir / f"{name}.parquet"
         if not state.output_intact(target):

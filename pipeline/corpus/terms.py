@@ -34,7 +34,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.corpus.write import to_arrow, write_batches, write_table
+from pipeline.corpus.database import TableChange, file_key
+from pipeline.corpus.delta import spliced_query, stat_key
+from pipeline.corpus.write import write_batches, write_table
 from pipeline.schema import TABLES
 from pipeline.search.engine import (
     INDEXED_TABLES,
@@ -199,9 +201,12 @@ def write_terms_and_suggestions(
     fragments: dict[str, Path],
     out_dir: Path,
     work_dir: Path,
-) -> dict[str, int]:
-    """Write ``terms.parquet`` and ``topic_suggestions.parquet``; their row counts."""
-    from pipeline.corpus.assemble import _sql_list, arrow_batches
+    code: str = "",
+) -> tuple[dict[str, int], TableChange | None]:
+    """Write ``terms.parquet`` and ``topic_suggestions.parquet``; their row
+    counts, and how the terms table changed (for the database). ``code`` keys
+    what is kept to the code that made it (:func:`pipeline.corpus.delta.code_key`)."""
+    from pipeline.corpus.assemble import _sql_list
 
     fragment_list = _sql_list([str(fragments[name]) for name in kept])
     sources = (
@@ -212,20 +217,96 @@ def write_terms_and_suggestions(
     sources_hash = _hash(json.dumps(sources.__dict__, default=sorted).encode())
     terms_dir = work_dir / "terms"
     terms_dir.mkdir(parents=True, exist_ok=True)
-    cached = segment_documents(sources, sources_hash, kept, fragments, work_dir)
+    cached = segment_documents(sources, sources_hash, kept, fragments, work_dir, code)
+    count, change = write_terms_table(
+        con, dict(zip(kept, cached, strict=True)), out_dir, work_dir, code
+    )
+    counts = {"terms": count, "topic_suggestions": _suggestions(sources, out_dir, work_dir)}
+    return counts, change
+
+
+# What terms.parquet was last made of: its file, and each document's terms file
+# with the symbol of its rows.
+_TABLE_STATE = "terms_table.json"
+
+
+def write_terms_table(
+    con: duckdb.DuckDBPyConnection,
+    cached: dict[str, Path],
+    out_dir: Path,
+    work_dir: Path,
+    code: str = "",
+) -> tuple[int, TableChange | None]:
+    """``terms.parquet`` from the documents' terms files; the rows and how the
+    table changed (None: written whole). While the table is the one last written,
+    only the documents whose terms file changed are taken out and put in again
+    (see :func:`pipeline.corpus.delta.spliced_query`)."""
+    from pipeline.corpus.assemble import _sql_list, arrow_batches
+
     terms = TABLES["terms"]
-    if cached:
+    target = out_dir / "terms.parquet"
+    record_path = work_dir / _TABLE_STATE
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
+    now = {name: stat_key(path) for name, path in cached.items()}
+    before = record.get("files", {})
+    changed = [name for name in cached if before.get(name, {}).get("stat") != now[name]]
+    gone = [name for name in before if name not in cached or name in changed]
+    symbols = {name: _symbol_of(path) for name, path in cached.items() if name in changed}
+    symbols.update({name: before[name]["doc_id"] for name in before if name not in changed})
+    spliceable = (
+        target.exists()
+        and record.get("table") == file_key(target)
+        and record.get("code") == code
+        and all(symbols.get(name) for name in cached)
+        and all(before[name].get("doc_id") for name in gone)
+    )
+    change = None
+    if not changed and not gone and spliceable:
+        return int(record["rows"]), None
+    if spliceable:
+        dropped = tuple(sorted({before[name]["doc_id"] for name in gone}))
+        added = None
+        if changed:
+            added = (
+                "SELECT * EXCLUDE (filename, file_row_number), file_row_number AS _i"
+                f" FROM read_parquet({_sql_list([str(cached[name]) for name in changed])},"
+                " filename = true, file_row_number = true)"
+            )
+        change = TableChange(
+            file_key(target), dropped, tuple(sorted({symbols[name] for name in changed}))
+        )
+        query = spliced_query(target, dropped, added, terms.order)
+        count = write_batches(terms.schema, arrow_batches(con, query), target)
+    elif cached:
         order = ", ".join(f'"{column}" ASC NULLS LAST' for column in terms.order)
         query = (
             "SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet("
-            f"{_sql_list([str(path) for path in cached])}, filename = true,"
+            f"{_sql_list([str(path) for path in cached.values()])}, filename = true,"
             f" file_row_number = true) ORDER BY {order}, filename, file_row_number"
         )
-        reader = arrow_batches(con, query)
-        count = write_batches(terms.schema, reader, out_dir / "terms.parquet")
+        count = write_batches(terms.schema, arrow_batches(con, query), target)
     else:
-        count = write_batches(terms.schema, [], out_dir / "terms.parquet")
-    return {"terms": count, "topic_suggestions": _suggestions(sources, out_dir, work_dir)}
+        count = write_batches(terms.schema, [], target)
+    record = {
+        "table": file_key(target),
+        "code": code,
+        "rows": count,
+        "files": {name: {"stat": now[name], "doc_id": symbols.get(name)} for name in cached},
+    }
+    _write_atomic(record_path, json.dumps(record, sort_keys=True).encode())
+    return count, change
+
+
+def _symbol_of(path: Path) -> str | None:
+    """The symbol of a document's terms (all its rows carry it); None when it has none
+    or its rows disagree (then the table is written whole)."""
+    symbols = pq.read_table(path, columns=["doc_id"]).column("doc_id").unique().to_pylist()
+    if len(symbols) == 1 and symbols[0]:
+        return str(symbols[0])
+    return "-" if not symbols else None
 
 
 def segment_documents(
@@ -234,6 +315,7 @@ def segment_documents(
     kept: list[str],
     fragments: dict[str, Path],
     work_dir: Path,
+    code: str = "",
 ) -> list[Path]:
     """Each kept document's terms (``<work>/terms/<file>.parquet``), segmented
     again only where its fragment or the dictionary terms in its text changed."""
@@ -258,7 +340,10 @@ def segment_documents(
             held = find_any.found_in(document.searched_text(kept=False))
         documents[name] = (document.fragment, frozenset(held))
         key = _hash(
-            document.fragment.encode(), _SEGMENTATION.encode(), "\n".join(sorted(held)).encode()
+            document.fragment.encode(),
+            _SEGMENTATION.encode(),
+            code.encode(),
+            "\n".join(sorted(held)).encode(),
         )
         if _cached_key(document.target) != key:
             seg = seg or segmenter(sources).for_bulk()

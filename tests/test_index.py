@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.corpus.link import link_recommendations
+from pipeline.corpus.crossref import _unresolved_index_entries
+from pipeline.corpus.link import linked_rec_ids
 from pipeline.document.extract.index import (
     clean_topic,
     extract_index_entries,
@@ -213,8 +214,9 @@ def test_every_wg7_2017_5_reference_resolves(index_entries, context_of) -> None:
         dataclasses.asdict(r) for r in extract_recommendations(context_of(REPORT_WG7))
     ]
     entries = [dataclasses.asdict(e) for e in index_entries]
-    linked, findings = link_recommendations(entries, recommendations)
-    assert findings == []
+    linked = _linked(entries, recommendations)
+    tables = {"index_entries": linked, "recommendations": recommendations}
+    assert _unresolved_index_entries(tables) == []
     cited = [e for e in linked if e["report_symbol"] == WG7 + "2017/5"]
     assert len(cited) == 39
     assert all(e["rec_id"] == f"{WG7}2017/5#{e['report_ref']}" for e in cited)
@@ -229,6 +231,12 @@ def test_every_wg7_2017_5_reference_resolves(index_entries, context_of) -> None:
     assert all(e["rec_id"] is None for e in entries)
 
 
+def _linked(entries: list[dict], recommendations: list[dict]) -> list[dict]:
+    """The entries with the rec_id the corpus stage's link gives them."""
+    rec_ids = linked_rec_ids(entries, recommendations)
+    return [{**entry, "rec_id": rec_id} for entry, rec_id in zip(entries, rec_ids, strict=True)]
+
+
 def test_link_by_paragraph_number_and_unresolved() -> None:
     recs = [
         {"rec_id": "X/2013/5#1", "doc_id": "X/2013/5", "number": 1, "paragraph_number": 4},
@@ -239,10 +247,11 @@ def test_link_by_paragraph_number_and_unresolved() -> None:
         {"doc_id": "I", "report_symbol": "X/2013/5", "report_ref": "9", "line_start": 4},
         {"doc_id": "I", "report_symbol": "X/2010/1", "report_ref": "4", "line_start": 5},
     ]
-    linked, findings = link_recommendations(entries, recs)
+    linked = _linked(entries, recs)
     assert [e["rec_id"] for e in linked] == ["X/2013/5#2", None, None]
-    [finding] = findings
-    assert (finding.check, finding.severity, finding.line) == ("index_rec_unresolved", "warning", 4)
+    [finding] = _unresolved_index_entries({"index_entries": linked, "recommendations": recs})
+    assert (finding.check, finding.severity, finding.line) == ("index_unresolved", "warning", 4)
+    assert "no recommendation of that report has that number" in finding.message
 
 
 # An index of another body and other years, digits printed without spaces, with
@@ -444,8 +453,9 @@ def test_index_located_in_the_cited_report_links_by_paragraph_number() -> None:
         {"rec_id": "R/2020/4#2", "doc_id": "R/2020/4", "number": 2, "paragraph_number": 3},
     ]
     entries = [{"doc_id": "I", "report_symbol": "R/2020/4", "report_ref": "3.b", "line_start": 7}]
-    linked, findings = link_recommendations(entries, recs)
-    assert ([e["rec_id"] for e in linked], findings) == (["R/2020/4#2"], [])
+    linked = _linked(entries, recs)
+    assert [e["rec_id"] for e in linked] == ["R/2020/4#2"]
+    assert _unresolved_index_entries({"index_entries": linked, "recommendations": recs}) == []
 
 
 def test_index_found_by_its_header_alone(context_from_text) -> None:

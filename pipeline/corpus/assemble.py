@@ -42,6 +42,7 @@ from pipeline.corpus.delta import (
     spliced_query,
     stat_key,
 )
+from pipeline.corpus.link import create_link_views
 from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.partition import remove_dataset, write_partitioned
 from pipeline.corpus.report import sort_findings, write_report
@@ -188,7 +189,7 @@ def assemble_fragments(
     )
     findings += meeting_findings
     _meeting_view(con, meeting_of)
-    _link_view(con)
+    create_link_views(con)
     arrow, rejected = to_arrow(TABLES["meetings"], meetings)
     findings += [rejected_row("meetings", row, reason) for row, reason in rejected]
     for name, query in (
@@ -471,37 +472,6 @@ def _meeting_view(con: duckdb.DuckDBPyConnection, meeting_of: dict[str, str | No
     con.execute(
         "CREATE VIEW documents AS SELECT d.* REPLACE (m.meeting_id AS meeting_id)"
         " FROM _documents d LEFT JOIN _meeting_of m ON m.doc_id = d.doc_id"
-    )
-
-
-def _link_view(con: duckdb.DuckDBPyConnection) -> None:
-    """Index entries with ``rec_id`` set from the recommendations of the report
-    they cite: recommendation n of a report is the one whose paragraph number
-    (else its number) is n, n being the first paragraph number of
-    ``report_ref``; an entry of a report absent from the corpus keeps its
-    ``rec_id``, one of a present report that does not resolve gets null."""
-    con.execute(
-        """
-        CREATE VIEW _rec_keys AS
-        SELECT doc_id AS report, coalesce(paragraph_number, number) AS key,
-               arg_min(rec_id, file_row_number) AS rec_id
-        FROM recommendations
-        WHERE coalesce(paragraph_number, number) IS NOT NULL
-        GROUP BY ALL
-        """
-    )
-    con.execute(
-        """
-        CREATE VIEW index_entries AS
-        SELECT e.* REPLACE (
-            CASE WHEN e.report_symbol IN (SELECT report FROM _rec_keys)
-                 THEN k.rec_id ELSE e.rec_id END AS rec_id)
-        FROM _index_entries e
-        LEFT JOIN _rec_keys k
-          ON k.report = e.report_symbol
-         AND k.key = TRY_CAST(list_filter(string_split(e.report_ref, '.'),
-                                          lambda x: regexp_full_match(x, '[0-9]+'))[1] AS BIGINT)
-        """
     )
 
 

@@ -334,12 +334,21 @@ def _first_unit(text: str, markers: bool = False, across_spaces: bool = True) ->
     return text[:end]
 
 
+@functools.lru_cache(maxsize=8192)
 def _width(text: str) -> float:
-    """Display width in full-width characters (ASCII counts half)."""
+    """Display width in full-width characters (ASCII counts half).
+
+    Cached: the same line's width is asked for by every layout test.
+    """
     stripped = text.strip()
     if not stripped:
         return 0
-    return len(stripped) - 0.5 * sum(1 for char in stripped if _narrow(char))
+    if stripped.isascii():
+        return len(stripped) * 0.5
+    if _ASTRAL.search(stripped):
+        return len(stripped) - 0.5 * sum(1 for char in stripped if _narrow(char))
+    narrow = len(stripped) - len(_narrow_chars().sub("", stripped))
+    return len(stripped) - 0.5 * narrow
 
 
 def _narrow(char: str) -> bool:
@@ -348,6 +357,29 @@ def _narrow(char: str) -> bool:
         return True
     kind = unicodedata.east_asian_width(char)
     return kind in ("Na", "H") or (kind in ("N", "A") and char < "\u2000")
+
+
+# Characters beyond the Basic Multilingual Plane, measured one by one.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _narrow_chars() -> re.Pattern[str]:
+    """Every half-width character of the Basic Multilingual Plane (as
+    :func:`_narrow` decides) in one character class, so that counting them in
+    a line is done by the regex engine rather than a call per character."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000 or not _narrow(chr(code)):
+            continue  # surrogates are no characters
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    members = "".join(
+        f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges
+    )
+    return re.compile(f"[{members}]")
 
 
 def _wraps_at_spaces(lines: list[CleanLine], full_width: float) -> bool:

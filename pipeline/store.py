@@ -15,10 +15,9 @@ import contextlib
 import dataclasses
 import functools
 import io
-import operator
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -58,13 +57,8 @@ def rows_of(records: list[Any]) -> list[dict[str, Any]]:
     lists of scalars; other records go through ``asdict``."""
     rows = []
     for record in records:
-        names, values_of = _fields_of(type(record))
-        values = values_of(record)
-        row = dict(zip(names, values, strict=True))
-        # Most records hold only scalars of the plain types: nothing to copy.
-        if _SCALAR_TYPES.issuperset(map(type, values)):
-            rows.append(row)
-            continue
+        names = _field_names(type(record))
+        row = {name: getattr(record, name) for name in names}
         for name, value in row.items():
             if isinstance(value, _SCALARS):
                 continue
@@ -79,16 +73,11 @@ def rows_of(records: list[Any]) -> list[dict[str, Any]]:
 
 # Values that asdict's deep copy leaves equal: immutable scalars.
 _SCALARS = (str, int, float, bool, type(None), date, time)
-_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 @functools.cache
-def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The field names of a dataclass and a function reading their values (in C)."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    if len(names) == 1:
-        return names, lambda record: (getattr(record, names[0]),)
-    return names, operator.attrgetter(*names)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 _FINDING = pa.struct(

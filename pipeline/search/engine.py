@@ -245,14 +245,10 @@ def _nfkc_table() -> tuple[dict[int, str], re.Pattern[str]]:
     """NFKC of every character of the Basic Multilingual Plane that it changes
     (a ``str.translate`` table), and a pattern of those it makes longer or
     shorter than one character."""
-    table: dict[int, str] = {}
-    for code in range(0x10000):
-        if 0xD800 <= code < 0xE000:
-            continue  # surrogates are no characters
-        char = chr(code)
-        normalized = unicodedata.normalize("NFKC", char)
-        if normalized != char:
-            table[code] = normalized
+    # Every character but the surrogates, normalized in one pass in C.
+    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    normalized = map(functools.partial(unicodedata.normalize, "NFKC"), chars)
+    table = {ord(char): form for char, form in zip(chars, normalized, strict=True) if form != char}
     resizing = "".join(f"\\u{code:04x}" for code, value in table.items() if len(value) != 1)
     return table, re.compile(f"[{resizing}]")
 

@@ -359,11 +359,6 @@ def _narrow(char: str) -> bool:
     return kind in ("Na", "H") or (kind in ("N", "A") and char < "\u2000")
 
 
-def _bmp_characters() -> str:
-    """Every character of the Basic Multilingual Plane (surrogates are none)."""
-    return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-
-
 # Characters beyond the Basic Multilingual Plane, measured one by one.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -373,14 +368,20 @@ def _narrow_chars() -> re.Pattern[str]:
     """Every half-width character of the Basic Multilingual Plane (as
     :func:`_narrow` decides) in one character class, so that counting them in
     a line is done by the regex engine rather than a call per character."""
-    chars = _bmp_characters()
-    kinds = map(unicodedata.east_asian_width, chars)  # one pass in C
+    # As _narrow decides (ASCII is Na or N), with the loops in C: below U+2000
+    # the kinds N, A, Na and H are narrow, above it Na and H only.
+    low_kinds, high_kinds = {"N", "A", "Na", "H"}.__contains__, {"Na", "H"}.__contains__
+    below, above = range(0x2000), [*range(0x2000, 0xD800), *range(0xE000, 0x10000)]
+    codes = [
+        *itertools.compress(
+            below, map(low_kinds, map(unicodedata.east_asian_width, map(chr, below)))
+        ),
+        *itertools.compress(
+            above, map(high_kinds, map(unicodedata.east_asian_width, map(chr, above)))
+        ),
+    ]
     ranges: list[tuple[int, int]] = []
-    for char, kind in zip(chars, kinds, strict=True):
-        # As _narrow decides, without a Python call per character.
-        if not (char.isascii() or kind in ("Na", "H") or (kind in ("N", "A") and char < "\u2000")):
-            continue
-        code = ord(char)
+    for code in codes:
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1] = (ranges[-1][0], code)
         else:

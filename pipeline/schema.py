@@ -7,6 +7,7 @@ column's name or type is a contract change: bump :data:`SCHEMA_VERSION`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -38,8 +39,9 @@ class Table:
     key: tuple[str, ...]
     order: tuple[str, ...]
 
-    @property
+    @functools.cached_property
     def schema(self) -> pa.Schema:
+        # Built once per table: every document's rows are converted with it.
         return pa.schema(
             [
                 pa.field(

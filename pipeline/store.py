@@ -101,6 +101,7 @@ _COVERAGE = pa.struct(
 )
 
 
+@functools.cache
 def fragment_schema() -> pa.Schema:
     """The schema of a fragment (one row per document)."""
     from pipeline.schema import TABLES
@@ -121,6 +122,7 @@ def fragment_schema() -> pa.Schema:
     )
 
 
+@functools.cache
 def row_type(name: str) -> pa.StructType:
     """A row of table ``name`` as one struct value."""
     from pipeline.schema import TABLES
@@ -196,7 +198,15 @@ def _coverage_dict(coverage: Any) -> dict[str, Any]:
 def save_result(result: DocumentResult, path: Path) -> None:
     """Write ``result`` as its fragment, atomically."""
     buffer = io.BytesIO()
-    pq.write_table(fragment_table(result), buffer, compression="zstd")
+    # A fragment is read whole, once: column statistics and dictionary pages
+    # (a third of the writing time) would serve no reader.
+    pq.write_table(
+        fragment_table(result),
+        buffer,
+        compression="zstd",
+        use_dictionary=False,
+        write_statistics=False,
+    )
     write_atomic(path, buffer.getvalue())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 from collections import Counter
 from pathlib import Path
@@ -105,15 +106,18 @@ def _plausible(text: str) -> bool:
     """True when the text looks like a Chinese or Latin document, not mojibake."""
     if not text:
         return False
-    suspicious = 0
     # Each distinct character is judged once (a report uses a few thousand).
-    for char, count in Counter(text).items():
-        if char.isprintable() or char in _ALLOWED_CONTROL or char == "\u3000":
-            if char >= "\u0080" and not _common_char(char):
-                suspicious += count
-        else:
-            suspicious += count
+    suspicious = sum(count for char, count in Counter(text).items() if not _ordinary(char))
     return suspicious <= _MAX_IMPLAUSIBLE_SHARE * len(text)
+
+
+# Remembered: the next document uses mostly the same characters.
+@functools.lru_cache(maxsize=65536)
+def _ordinary(char: str) -> bool:
+    """A character :func:`_plausible` does not count against the text."""
+    if char.isprintable() or char in _ALLOWED_CONTROL or char == "\u3000":
+        return char < "\u0080" or _common_char(char)
+    return False
 
 
 def _common_char(char: str) -> bool:

@@ -334,12 +334,21 @@ def _first_unit(text: str, markers: bool = False, across_spaces: bool = True) ->
     return text[:end]
 
 
+@functools.lru_cache(maxsize=8192)
 def _width(text: str) -> float:
-    """Display width in full-width characters (ASCII counts half)."""
+    """Display width in full-width characters (ASCII counts half).
+
+    Cached: the same line's width is asked for by every layout test.
+    """
     stripped = text.strip()
     if not stripped:
         return 0
-    return len(stripped) - 0.5 * sum(1 for char in stripped if _narrow(char))
+    if stripped.isascii():
+        return len(stripped) * 0.5
+    if _ASTRAL.search(stripped):
+        return len(stripped) - 0.5 * sum(1 for char in stripped if _narrow(char))
+    narrow = len(stripped) - len(_narrow_chars().sub("", stripped))
+    return len(stripped) - 0.5 * narrow
 
 
 def _narrow(char: str) -> bool:
@@ -348,6 +357,39 @@ def _narrow(char: str) -> bool:
         return True
     kind = unicodedata.east_asian_width(char)
     return kind in ("Na", "H") or (kind in ("N", "A") and char < "\u2000")
+
+
+# Characters beyond the Basic Multilingual Plane, measured one by one.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _narrow_chars() -> re.Pattern[str]:
+    """Every half-width character of the Basic Multilingual Plane (as
+    :func:`_narrow` decides) in one character class, so that counting them in
+    a line is done by the regex engine rather than a call per character."""
+    # As _narrow decides (ASCII is Na or N), with the loops in C: below U+2000
+    # the kinds N, A, Na and H are narrow, above it Na and H only.
+    low_kinds, high_kinds = {"N", "A", "Na", "H"}.__contains__, {"Na", "H"}.__contains__
+    below, above = range(0x2000), [*range(0x2000, 0xD800), *range(0xE000, 0x10000)]
+    codes = [
+        *itertools.compress(
+            below, map(low_kinds, map(unicodedata.east_asian_width, map(chr, below)))
+        ),
+        *itertools.compress(
+            above, map(high_kinds, map(unicodedata.east_asian_width, map(chr, above)))
+        ),
+    ]
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    members = "".join(
+        f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges
+    )
+    return re.compile(f"[{members}]")
 
 
 def _wraps_at_spaces(lines: list[CleanLine], full_width: float) -> bool:

@@ -27,6 +27,7 @@ __all__ = [
     "PREFIXES",
     "Ref",
     "RefParseError",
+    "expand_items",
     "expand_refs",
     "format_ref",
     "parse_ref",
@@ -321,10 +322,17 @@ def expand_refs(text: str) -> list[str]:
     RefParseError, carrying the fragment, when any part of the text cannot be
     read; nothing is dropped silently.
     """
+    return [ref for _, refs in expand_items(text) for ref in refs]
+
+
+def expand_items(text: str) -> list[tuple[str, list[str]]]:
+    """:func:`expand_refs` item by item: each item of the list as split (after
+    NFKC, with its whitespace) and the canonical references it expands to, in
+    one pass over the list. Raises RefParseError as :func:`expand_refs` does."""
     normalized = _normalize(text)
     if not normalized.strip():
         return []
-    result: list[str] = []
+    result: list[tuple[str, list[str]]] = []
     context: tuple[_Level, ...] | None = None
     for piece, around in split_items(normalized):
         item = _WHITESPACE_RE.sub("", piece)
@@ -344,6 +352,6 @@ def expand_refs(text: str) -> list[str]:
                 expanded = [left]
         except _AtomError as error:
             raise RefParseError(piece.strip(), text, str(error)) from None
-        result.extend(_canonical(levels) for levels in expanded)
+        result.append((piece, [_canonical(levels) for levels in expanded]))
         context = expanded[-1]
     return result

@@ -205,16 +205,54 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
     future table not, each printed character is converted on its own so that the
     alignment still holds.
     """
-    pieces = [unicodedata.normalize("NFKC", char) for char in text]
-    joined = "".join(pieces)
+    simplified, pieces = _simplified_pieces(text)
+    if pieces is None:
+        origin = list(range(len(text)))  # one character for each printed one
+    else:
+        origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    return simplified.translate(_LOWER), origin
+
+
+def _simplified_pieces(text: str) -> tuple[str, list[str] | None]:
+    """``text`` after the character-by-character NFKC and t2s, and what each
+    printed character became, or None where each became one character."""
+    table, resizing = _nfkc_table()
+    if _ASTRAL.search(text):
+        pieces: list[str] | None = [unicodedata.normalize("NFKC", char) for char in text]
+        joined = "".join(pieces)
+    else:
+        # The table holds NFKC of every character it changes: the same as the
+        # per-character calls, in one pass in C.
+        joined = text.translate(table)
+        pieces = None
+        if resizing.search(text):
+            pieces = [table.get(ord(char), char) for char in text]
     # GB2312 holds simplified characters only: a text it can encode has nothing
     # for t2s to convert (the documents are simplified; queries may not be).
     simplified = joined if _simplified_only(joined) else _to_simplified()(joined)
     if len(simplified) != len(joined):
+        if pieces is None:
+            pieces = list(joined)
         pieces = [_to_simplified()(piece) for piece in pieces]
         simplified = "".join(pieces)
-    origin = [index for index, piece in enumerate(pieces) for _ in piece]
-    return simplified.translate(_LOWER), origin
+    return simplified, pieces
+
+
+# Characters beyond the Basic Multilingual Plane, normalized one by one.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _nfkc_table() -> tuple[dict[int, str], re.Pattern[str]]:
+    """NFKC of every character of the Basic Multilingual Plane that it changes
+    (a ``str.translate`` table), and a pattern of those it makes longer or
+    shorter than one character."""
+    # Every character but the surrogates, normalized in one pass in C.
+    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    normalized = map(functools.partial(unicodedata.normalize, "NFKC"), chars)
+    table = {ord(char): form for char, form in zip(chars, normalized, strict=True) if form != char}
+    resizing = "".join(f"\\u{code:04x}" for code, value in table.items() if len(value) != 1)
+    return table, re.compile(f"[{resizing}]")
 
 
 def _simplified_only(text: str) -> bool:
@@ -227,7 +265,7 @@ def _simplified_only(text: str) -> bool:
 
 def normalize(text: str) -> str:
     """The form in which queries, terms and indexed text are compared."""
-    return normalize_aligned(text)[0]
+    return _simplified_pieces(text)[0].translate(_LOWER)
 
 
 # --- the dictionary ------------------------------------------------------------------
@@ -274,6 +312,17 @@ def read_body_names(path: Path = BODIES) -> tuple[str, ...]:
     return tuple(sorted({normalize(name) for name in names if name}))
 
 
+# The data files read once per process: dictionary_sources runs for every document.
+@functools.cache
+def _body_names() -> tuple[str, ...]:
+    return read_body_names()
+
+
+@functools.cache
+def _search_terms() -> tuple[tuple[str, ...], frozenset[str]]:
+    return read_search_terms()
+
+
 def dictionary_sources(tables: Tables) -> DictionarySources:
     """The user dictionary's inputs, from the assembled tables and the data files."""
     phrases: set[str] = set()
@@ -284,14 +333,14 @@ def dictionary_sources(tables: Tables) -> DictionarySources:
     for row in tables.get("agenda_items", ()):
         if row.get("title"):
             phrases.add(normalize(row["title"]))
-    names: set[str] = set(read_body_names())
+    names: set[str] = set(_body_names())
     for name in (*INDEXED_TABLES, "agenda_items", "index_entries"):
         for row in tables.get(name, ()):
             for column in ("text", "title", "topic", "instrument_title"):
                 value = row.get(column)
                 if value:
                     names.update(normalize(m) for m in _INSTRUMENT.findall(value))
-    curated, split_words = read_search_terms()
+    curated, split_words = _search_terms()
     return DictionarySources(
         phrases=tuple(sorted(phrases)),
         names=tuple(sorted(names)),

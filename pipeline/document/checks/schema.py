@@ -61,21 +61,33 @@ def _passes(table: Table, rows: list[Row]) -> bool:
     column, no null where none is allowed, every code allowed, every pattern
     matched, no key twice. Anything doubtful (NaN, an unhashable key) counts
     as a failure, for pandera to judge."""
-    for column, allowed, pattern, fits in _column_rules(table.name):
+    # Column by column, each test over the whole column at once (sets, min and
+    # max in C) rather than value by value: the same verdict, a fraction of the
+    # time on tables of thousands of rows.
+    for column, allowed, pattern, fit in _column_rules(table.name):
         name = column.name
-        for row in rows:
-            value = row.get(name)
-            if value is None:
-                if not column.nullable:
-                    return False
-                continue
-            if isinstance(value, float) and math.isnan(value):
+        values = [row.get(name) for row in rows]
+        present = [value for value in values if value is not None]
+        if len(present) < len(values) and not column.nullable:
+            return False
+        if not present:
+            continue
+        types = set(map(type, present))
+        if any(issubclass(kind, float) for kind in types) and any(
+            isinstance(value, float) and math.isnan(value) for value in present
+        ):
+            return False
+        if not fit(present, types):
+            return False
+        strings = types == {str}
+        if allowed is not None:
+            if not strings and not all(isinstance(value, str) for value in present):
                 return False
-            if not fits(value):
+            if not allowed.issuperset(present):
                 return False
-            if allowed is not None and (not isinstance(value, str) or value not in allowed):
-                return False
-            if pattern is not None and isinstance(value, str) and not pattern.search(value):
+        if pattern is not None:
+            texts = present if strings else [value for value in present if isinstance(value, str)]
+            if not all(map(pattern.search, texts)):
                 return False
     if table.key:
         seen: set[tuple[Any, ...]] = set()
@@ -92,13 +104,15 @@ def _passes(table: Table, rows: list[Row]) -> bool:
     return True
 
 
-Rule = tuple[Column, frozenset[str] | None, re.Pattern[str] | None, Callable[[Any], bool]]
+# A column's test of its non-null values, given the set of their types.
+ColumnFit = Callable[[list[Any], set[type]], bool]
+Rule = tuple[Column, frozenset[str] | None, re.Pattern[str] | None, ColumnFit]
 
 
 @functools.cache
 def _column_rules(name: str) -> tuple[Rule, ...]:
-    """Per column of table ``name``: its allowed codes, its pattern and whether a
-    (non-null) value conforms, as the pandera checks of :func:`pandera_schema`."""
+    """Per column of table ``name``: its allowed codes, its pattern and whether
+    (non-null) values conform, as the pandera checks of :func:`pandera_schema`."""
     vocabularies = open_vocabularies()
     rules = []
     for column in TABLES[name].columns:
@@ -109,24 +123,30 @@ def _column_rules(name: str) -> tuple[Rule, ...]:
                 column,
                 frozenset(allowed) if allowed is not None else None,
                 pattern,
-                _value_fits(column.type),
+                _values_fit(column.type),
             )
         )
     return tuple(rules)
 
 
-def _value_fits(kind: pa.DataType) -> Callable[[Any], bool]:
-    """:func:`conforms` for one non-null value, as :func:`_conforms_check` judges it."""
+def _values_fit(kind: pa.DataType) -> ColumnFit:
+    """:func:`conforms` for a column's non-null values, as :func:`_conforms_check`
+    judges them; ``types`` is the set of the values' types."""
     simple = _SIMPLE_TYPES.get(str(kind))
     item = _SIMPLE_TYPES.get(str(kind.value_type)) if pa.types.is_list(kind) else None
     if item is not None:
-        return lambda value: isinstance(value, list | tuple) and all(type(i) is item for i in value)
+        return lambda values, _types: all(
+            isinstance(value, list | tuple) and all(type(i) is item for i in value)
+            for value in values
+        )
     if simple is None:
-        return lambda value: conforms(value, kind)
+        return lambda values, _types: all(conforms(value, kind) for value in values)
     if pa.types.is_integer(kind):
         bound = 2 ** (kind.bit_width - 1)
-        return lambda value: type(value) is int and -bound <= value < bound
-    return lambda value: type(value) is simple
+        return lambda values, types: (
+            types == {int} and (-bound <= min(values) and max(values) < bound)
+        )
+    return lambda values, types: types == {simple}
 
 
 @functools.cache

@@ -114,8 +114,12 @@ def load_phrases(path: Path = PHRASES_FILE) -> AgendaPhrases:
 # --- text helpers ----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _squash(text: str) -> str:
-    """Text for comparing phrases: NFKC, no whitespace."""
+    """Text for comparing phrases: NFKC, no whitespace.
+
+    Cached: each block's text is compared with several vocabularies in turn.
+    """
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 

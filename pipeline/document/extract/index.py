@@ -46,7 +46,7 @@ from pipeline.document.clean import drop_cjk_spaces
 from pipeline.document.extract import DocContext
 from pipeline.models import Block, Finding
 from pipeline.normalize.numerals import CHINESE_NUMERAL_CHARS, int_to_chinese, roman_to_int
-from pipeline.normalize.refs import RefParseError, expand_refs, split_items
+from pipeline.normalize.refs import RefParseError, expand_items, expand_refs
 from pipeline.normalize.symbols import find_symbols, normalize_symbol
 from pipeline.records import IndexEntryRow
 from pipeline.vocab import read_lines, read_rows
@@ -199,17 +199,11 @@ def printed_items(text: str, *, ranges_as_printed: bool = False) -> list[tuple[s
     or, with ``ranges_as_printed``, keeps the range as printed (``三.19-21`` for
     each of the three). Raises RefParseError like :func:`expand_refs`.
     """
-    canonical = expand_refs(text)
-    if not canonical:
-        return []
-    # The list is split exactly as expand_refs splits it, so that the items and
-    # their expansions stay in step; a prefix of the list expands to a prefix.
-    pieces = [piece for piece, _ in split_items(unicodedata.normalize("NFKC", text))]
+    # One pass over the list gives each item with its own expansion (an item
+    # that starts low continues the item before it, as in expand_refs).
     result: list[tuple[str, str]] = []
-    for count in range(1, len(pieces) + 1):
-        expanded = expand_refs("、".join(pieces[:count]))
-        new = expanded[len(result) :]
-        printed = _WHITESPACE.sub("", pieces[count - 1])
+    for piece, new in expand_items(text):
+        printed = _WHITESPACE.sub("", piece)
         if len(new) == 1 or ranges_as_printed:
             result.extend((printed, ref) for ref in new)
         else:

@@ -198,3 +198,99 @@ def test_a_new_report_without_index_entries_is_counted_alone_and_gives_a_first_b
     assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "scratch" / name).read_bytes()
     table = pq.read_table(tmp_path / "again" / name).to_pylist()
     assert {row["doc_id"] for row in table} == {"CTOC/COP/WG.7/2017/5", "CTOC/COP/WG.7/2017/6"}
+
+
+def test_a_new_report_adding_only_a_long_phrase_to_the_dictionary_is_counted_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from pipeline.corpus.topics import SUBWORD_WIDTHS, CountStore
+    from pipeline.search.engine import Segmenter
+    from tests.conftest import RAW
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+
+    def build(out: Path, work: Path) -> None:
+        args = ["build", "--raw", str(raw), "--out", str(out), "--work", str(work), "--quiet"]
+        assert main(args) == 0
+
+    def dictionary(out: Path) -> frozenset[str]:
+        return Segmenter(dictionary_sources(dictionary_tables(out))).dictionary
+
+    work = tmp_path / "work"
+    build(tmp_path / "first", work)
+    # The same report under another symbol, one agenda item retitled with a
+    # phrase of six characters that no document has.
+    text = (raw / "CTOC_COP_WG.7_2017_5.zh.txt").read_text(encoding="utf-8")
+    assert "其他事项" in text
+    (raw / "CTOC_COP_WG.7_2017_6.zh.txt").write_text(
+        text.replace("其他事项", "跨境数据调取"), encoding="utf-8"
+    )
+    counted: list[str | None] = []
+    update = CountStore.update
+
+    def counting(store: CountStore, *args: object) -> list[str | None]:
+        counted.extend(update(store, *args))  # type: ignore[arg-type]
+        return counted
+
+    monkeypatch.setattr(CountStore, "update", counting)
+    build(tmp_path / "again", work)
+    monkeypatch.undo()
+    added = dictionary(tmp_path / "again") - dictionary(tmp_path / "first")
+    assert "跨境数据调取" in added
+    assert all(len(word) > max(SUBWORD_WIDTHS) for word in added)
+    assert counted == ["CTOC/COP/WG.7/2017/6"]
+    build(tmp_path / "scratch", tmp_path / "scratch-work")
+    name = "topic_suggestions.parquet"
+    assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "scratch" / name).read_bytes()
+
+
+def test_a_short_dictionary_word_gained_or_lost_recounts_the_documents_it_changes(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+    import pyarrow as pa
+
+    from pipeline.corpus.topics import CountStore, Inputs
+    from pipeline.search.engine import DictionarySources, Segmenter
+
+    rows = [
+        {"source_table": "recommendations", "doc_id": "A/1", "key": "A/1#1",
+         "term": "跨境数据调取", "count": 2},
+        {"source_table": "paragraphs", "doc_id": "A/1", "key": "4", "term": "引渡", "count": 1},
+        {"source_table": "recommendations", "doc_id": "B/1", "key": "B/1#1",
+         "term": "文物保护", "count": 1},
+        {"source_table": "paragraphs", "doc_id": None, "key": "2", "term": "数据", "count": 1},
+    ]  # fmt: skip
+    path = tmp_path / "terms.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    recommendations = [{"rec_id": "A/1#1", "doc_id": "A/1"}, {"rec_id": "B/1#1", "doc_id": "B/1"}]
+    inputs = Inputs(recommendations, [{"topic": "数据调取", "rec_id": "A/1#1"}], ())
+    plain = Segmenter(DictionarySources((), (), ("数据调取",)))
+    # 境数 is no word of jieba's: as a dictionary word it becomes a feature of
+    # 跨境数据调取 alone; 文物保护工作 is longer than any subword.
+    wider = Segmenter(DictionarySources((), (), ("境数", "数据调取", "文物保护工作")))
+    assert "境数" not in plain.subwords("跨境数据调取")
+    assert "境数" in wider.subwords("跨境数据调取")
+
+    def state(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+        return [
+            sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in ("term_features", "docs", "doc_frequencies", "rec_features")
+        ]
+
+    con = duckdb.connect(str(tmp_path / "counts.duckdb"))
+    store = CountStore(con, "key")
+    checksums = store.checksums(path)
+    assert store.update(path, checksums, plain) == ["A/1", "B/1", None]
+    for seg in (wider, plain):
+        assert store.update(path, checksums, seg) == ["A/1"]
+        fresh = duckdb.connect()
+        scratch = CountStore(fresh, "key")
+        scratch.update(path, checksums, seg)
+        assert state(con) == state(fresh)
+        expected = build_model(Inputs(recommendations, inputs.entries, rows), seg)
+        assert store.model(inputs, seg).vectors == expected.vectors
+    con.close()

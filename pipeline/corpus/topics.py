@@ -472,7 +472,9 @@ def evaluate_processed(processed: Path) -> Evaluation:
 # --- the corpus stage: topic_suggestions.parquet, kept under the work folder --------
 
 # Changes whenever what the cache holds changes meaning.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+# The widths of the dictionary words :meth:`Segmenter.subwords` finds inside a term.
+SUBWORD_WIDTHS = (2, 3)
 # DuckDB's memory for the counts (it spills to the work folder beyond it).
 MEMORY_LIMIT = "512MB"
 _KEY = b"untoc_key"
@@ -485,11 +487,15 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
     ``terms.parquet`` to its share of the model (how many rows hold each
     feature, how many rows it has, its recommendations' feature counts) and
     keeps that share in ``<work>/topics/counts.duckdb`` under a checksum of the
-    document's terms and the dictionary, so only new or changed documents are
-    counted again. The table itself is kept (``<work>/topics/topic_suggestions.parquet``)
-    while those checksums, the recommendations and the index entries are the same.
-    Every document enters the IDF, so any new document changes every weight,
-    and the recommendations are then all ranked again.
+    document's terms, so only new or changed documents are counted again. A
+    term's features depend on the dictionary only through its words of two and
+    three characters and jieba's own dictionary (:meth:`CountStore.update`), so
+    a dictionary that gains longer words (agenda titles, names) keeps every
+    share. The table itself is kept (``<work>/topics/topic_suggestions.parquet``)
+    while those checksums, the whole dictionary (the topic labels are cut with
+    it), the recommendations and the index entries are the same. Every document
+    enters the IDF, so any new document changes every weight, and the
+    recommendations are then all ranked again.
     """
     import duckdb
     import pyarrow.parquet as pq
@@ -511,12 +517,12 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = '{_sql_text(str(cache_dir / 'spill'))}'")
         con.execute("SET preserve_insertion_order = false")
-        store = CountStore(
-            con, _digest(dictionary.encode(), CACHE_VERSION.encode(), duckdb.__version__.encode())
-        )
+        base = (CACHE_VERSION, duckdb.__version__, _jieba_identity())
+        store = CountStore(con, _digest(*(part.encode() for part in base)))
         checksums = store.checksums(terms_path)
         key = _digest(
             store.key.encode(),
+            dictionary.encode(),
             _file_digest(recs_path).encode(),
             _file_digest(entries_path).encode(),
             json.dumps(sorted(checksums.items(), key=repr)).encode(),
@@ -551,10 +557,13 @@ class CountStore:
     """Each document's share of the model, kept in a DuckDB database.
 
     ``term_features``: the features of every term met so far (a term without
-    any has a row with a null feature); ``docs``: each document's checksum and
-    number of indexed rows; ``doc_frequencies``: how many of its rows hold each
-    feature; ``rec_features``: the feature counts of its recommendations. All
-    of it is for one dictionary (``key``); another dictionary starts afresh.
+    any has a row with a null feature); ``short_words``: the dictionary's words
+    of :data:`SUBWORD_WIDTHS` characters those features were found with;
+    ``docs``: each document's checksum and number of indexed rows;
+    ``doc_frequencies``: how many of its rows hold each feature;
+    ``rec_features``: the feature counts of its recommendations. All of it is
+    for one version of the cache, of DuckDB and of jieba's dictionary
+    (``key``); another starts afresh.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, key: str) -> None:
@@ -563,13 +572,21 @@ class CountStore:
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR)")
         stored = con.execute("SELECT key FROM meta").fetchall()
         if stored != [(key,)]:
-            for table in ("meta", "term_features", "docs", "doc_frequencies", "rec_features"):
+            for table in (
+                "meta",
+                "term_features",
+                "short_words",
+                "docs",
+                "doc_frequencies",
+                "rec_features",
+            ):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
             con.execute("CREATE TABLE meta (key VARCHAR)")
             con.execute("INSERT INTO meta VALUES (?)", [key])
         con.execute(
             "CREATE TABLE IF NOT EXISTS term_features (term VARCHAR, feature VARCHAR, n BIGINT)"
         )
+        con.execute("CREATE TABLE IF NOT EXISTS short_words (word VARCHAR)")
         con.execute(
             "CREATE TABLE IF NOT EXISTS docs (doc_id VARCHAR, checksum VARCHAR, n_rows BIGINT)"
         )
@@ -597,8 +614,8 @@ class CountStore:
     def update(
         self, terms: Path, checksums: Mapping[str | None, str], seg: Segmenter
     ) -> list[str | None]:
-        """Count the documents whose checksum is new, drop those no longer there;
-        the documents counted."""
+        """Count the documents whose checksum is new or that hold a term whose
+        features ``seg`` changes, drop those no longer there; the documents counted."""
         import pyarrow as pa
 
         con = self.con
@@ -610,6 +627,7 @@ class CountStore:
         source = f"read_parquet('{_sql_text(str(terms))}')"
         con.execute("BEGIN TRANSACTION")
         try:
+            self._follow_dictionary(source, seg)
             con.execute(
                 "DELETE FROM docs WHERE NOT EXISTS (SELECT 1 FROM current_docs c"
                 " WHERE c.doc_id IS NOT DISTINCT FROM docs.doc_id AND c.checksum = docs.checksum)"
@@ -667,6 +685,57 @@ class CountStore:
             con.unregister("current_docs")
         return counted
 
+    def _follow_dictionary(self, source: str, seg: Segmenter) -> None:
+        """Bring ``term_features`` to the dictionary of ``seg`` and forget the
+        shares of the documents whose terms it gives other features.
+
+        A term's features are the term and the strings of two and three
+        characters inside it that jieba's ``FREQ`` gives a frequency: jieba's
+        own words, and the user dictionary's words of those lengths (jieba's
+        ``add_word`` gives each at least 1, and the longer words' prefixes 0).
+        So only the terms that contain a word of two or three characters the
+        dictionary gained or lost can change; they are worked out again, and
+        the documents holding one that did change are counted again.
+        """
+        con = self.con
+        words = frozenset(word for word in seg.dictionary if len(word) in SUBWORD_WIDTHS)
+        stored = {row[0] for row in con.execute("SELECT word FROM short_words").fetchall()}
+        changed = words ^ stored
+        if not changed:
+            return
+        known = con.execute("SELECT DISTINCT term FROM term_features").fetchall()
+        affected = sorted(term for (term,) in known if _contains_any(term, changed))
+        before: dict[str, set[tuple[str | None, int | None]]] = defaultdict(set)
+        con.register("affected", _strings("term", affected))
+        try:
+            for term, feature, n in con.execute(
+                "SELECT term, feature, n FROM term_features SEMI JOIN affected USING (term)"
+            ).fetchall():
+                before[term].add((feature, n))
+        finally:
+            con.unregister("affected")
+        differing = [term for term in affected if set(_feature_rows(term, seg)) != before[term]]
+        if differing:
+            con.register("differing", _strings("term", differing))
+            con.register("differing_features", _term_features(differing, seg))
+            try:
+                con.execute("DELETE FROM term_features WHERE term IN (SELECT term FROM differing)")
+                con.execute("INSERT INTO term_features SELECT * FROM differing_features")
+                con.execute(
+                    "DELETE FROM docs WHERE EXISTS (SELECT 1 FROM"
+                    f" (SELECT DISTINCT doc_id FROM {source} SEMI JOIN differing USING (term)) h"
+                    " WHERE h.doc_id IS NOT DISTINCT FROM docs.doc_id)"
+                )
+            finally:
+                con.unregister("differing")
+                con.unregister("differing_features")
+        con.execute("DELETE FROM short_words")
+        con.register("current_words", _strings("word", sorted(words)))
+        try:
+            con.execute("INSERT INTO short_words SELECT word FROM current_words")
+        finally:
+            con.unregister("current_words")
+
     def model(self, inputs: Inputs, seg: Segmenter) -> TopicModel:
         """The model of :func:`build_model`, from the documents' shares."""
         con = self.con
@@ -714,8 +783,7 @@ def _term_features(terms: Sequence[str], seg: Segmenter) -> pa.Table:
 
     columns: dict[str, list[Any]] = {"term": [], "feature": [], "n": []}
     for term in terms:
-        found = features({term: 1}, seg)
-        for feature, n in found.items() or [(None, None)]:
+        for feature, n in _feature_rows(term, seg):
             columns["term"].append(term)
             columns["feature"].append(feature)
             columns["n"].append(n)
@@ -723,6 +791,45 @@ def _term_features(terms: Sequence[str], seg: Segmenter) -> pa.Table:
         columns,
         schema=pa.schema([("term", pa.string()), ("feature", pa.string()), ("n", pa.int64())]),
     )
+
+
+def _strings(name: str, values: Sequence[str]) -> pa.Table:
+    """A table of one string column (typed even when empty)."""
+    import pyarrow as pa
+
+    return pa.table({name: values}, schema=pa.schema([(name, pa.string())]))
+
+
+def _feature_rows(term: str, seg: Segmenter) -> list[tuple[str | None, int | None]]:
+    """The ``(feature, n)`` rows of ``term`` in ``term_features``: one null row
+    for a term without features."""
+    return list(features({term: 1}, seg).items()) or [(None, None)]
+
+
+def _contains_any(term: str, words: frozenset[str]) -> bool:
+    """Whether one of ``words`` is a subword :meth:`Segmenter.subwords` could
+    find in ``term`` (a string of a subword width inside a longer term)."""
+    return any(
+        term[start : start + width] in words
+        for width in SUBWORD_WIDTHS
+        if len(term) > width
+        for start in range(len(term) - width + 1)
+    )
+
+
+def _jieba_identity() -> str:
+    """jieba's version and a digest of its dictionary file, whose words are
+    subwords whatever the user dictionary: found without importing jieba
+    (a tenth of a second), which the table kept as it was never needs."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return "no jieba"
+    # jieba's DEFAULT_DICT_NAME, beside its package.
+    dictionary = Path(spec.origin).with_name("dict.txt")
+    return f"{importlib.metadata.version('jieba')}:{_file_digest(dictionary)}"
 
 
 def _digest(*parts: bytes) -> str:

@@ -208,8 +208,9 @@ def assemble_fragments(
     coverage = _coverage(con, state, present, delta, kept, work_dir)
     from pipeline.corpus.terms import write_terms_and_suggestions
 
+    dictionary = _dictionary_store(con, state, present, delta, kept, work_dir)
     term_counts, terms_change = write_terms_and_suggestions(
-        con, list(kept), paths, out_dir, work_dir, state.code
+        con, list(kept), paths, out_dir, work_dir, state.code, dictionary
     )
     if terms_change is not None:
         changes["terms"] = terms_change
@@ -603,6 +604,34 @@ def _coverage(
         )
         for item in rows.column("c").to_pylist()
     ]
+
+
+def _dictionary_store(
+    con: duckdb.DuckDBPyConnection,
+    state: State,
+    present: dict[str, Path],
+    delta: Delta,
+    kept: dict[str, str],
+    work_dir: Path,
+) -> Path | None:
+    """The kept documents' words for the search dictionary (``phrases``,
+    ``names``), kept in ``<work>/dictionary.parquet`` and read again only from
+    changed fragments; None without documents."""
+    if not kept:
+        return None
+    store = work_dir / "dictionary.parquet"
+
+    def rows_of(files: list[str]) -> str:
+        listed = _sql_list([str(present[name]) for name in files])
+        return f"SELECT source_file, 0 AS _i, phrases, names FROM read_parquet({listed})"
+
+    if delta.full:
+        state.outputs.pop(str(store), None)
+    _update_store(
+        con, state, store, rows_of, dropped=list(delta.dropped_files), added=list(delta.added),
+        everything=list(kept), order=("source_file",),
+    )  # fmt: skip
+    return store
 
 
 def copy_atomic(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:

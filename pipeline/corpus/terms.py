@@ -59,7 +59,9 @@ _STATE = "terms_state.json"
 
 
 def corpus_dictionary(con: duckdb.DuckDBPyConnection, fragment_list: str) -> DictionarySources:
-    """The union of the kept documents' dictionary words, and the data files'."""
+    """The union of the kept documents' dictionary words, and the data files'.
+    ``fragment_list`` names Parquet files with the fragments' ``phrases`` and
+    ``names`` columns: the fragments, or the corpus stage's store of them."""
     phrases = [
         row[0]
         for row in con.execute(
@@ -202,13 +204,18 @@ def write_terms_and_suggestions(
     out_dir: Path,
     work_dir: Path,
     code: str = "",
+    dictionary_store: Path | None = None,
 ) -> tuple[dict[str, int], TableChange | None]:
     """Write ``terms.parquet`` and ``topic_suggestions.parquet``; their row
     counts, and how the terms table changed (for the database). ``code`` keys
-    what is kept to the code that made it (:func:`pipeline.corpus.delta.code_key`)."""
+    what is kept to the code that made it (:func:`pipeline.corpus.delta.code_key`);
+    ``dictionary_store`` holds the kept fragments' dictionary words (read
+    instead of every fragment)."""
     from pipeline.corpus.assemble import _sql_list
 
-    fragment_list = _sql_list([str(fragments[name]) for name in kept])
+    fragment_list = _sql_list(
+        [str(dictionary_store)] if dictionary_store else [str(fragments[name]) for name in kept]
+    )
     sources = (
         corpus_dictionary(con, fragment_list)
         if kept

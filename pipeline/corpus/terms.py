@@ -13,9 +13,11 @@ the documents that hold one of the terms it adds (or held one it removes).
 Which terms each document holds is kept from one build to the next
 (``<work>/terms_state.json``), with each document's normalized text
 (``<work>/terms/<file>.text``), so that only the terms added since are looked
-for, and only in the documents' kept texts. The topic suggestions are kept
-(``<work>/topic_suggestions.parquet``) while their inputs (recommendations,
-index entries, terms) are byte for byte the same.
+for, and only in the documents' kept texts. ``terms.parquet`` is spliced:
+the rows of the documents whose terms changed are taken out and put in again
+(``<work>/terms_table.json`` says what the table was made of). The topic
+suggestions keep each document's counts (``<work>/topics/``, see
+:mod:`pipeline.corpus.topics`).
 """
 
 from __future__ import annotations

@@ -162,6 +162,11 @@ def test_terms_streamed_a_row_at_a_time_give_the_model_of_the_terms_in_memory(
     assert streamed.vectors["A/1#2"] != {}
 
 
+def _build(raw: Path, out: Path, work: Path) -> None:
+    args = ["build", "--raw", str(raw), "--out", str(out), "--work", str(work), "--quiet"]
+    assert main(args) == 0
+
+
 def test_a_new_report_without_index_entries_is_counted_alone_and_gives_a_first_build_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,12 +178,8 @@ def test_a_new_report_without_index_entries_is_counted_alone_and_gives_a_first_b
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
 
-    def build(out: Path, work: Path) -> None:
-        args = ["build", "--raw", str(raw), "--out", str(out), "--work", str(work), "--quiet"]
-        assert main(args) == 0
-
     work = tmp_path / "work"
-    build(tmp_path / "first", work)
+    _build(raw, tmp_path / "first", work)
     # The same report under another symbol: its words are already in the
     # dictionary, it has recommendations and no index entries.
     shutil.copy(raw / "CTOC_COP_WG.7_2017_5.zh.txt", raw / "CTOC_COP_WG.7_2017_6.zh.txt")
@@ -190,10 +191,10 @@ def test_a_new_report_without_index_entries_is_counted_alone_and_gives_a_first_b
         return counted
 
     monkeypatch.setattr(CountStore, "update", counting)
-    build(tmp_path / "again", work)
+    _build(raw, tmp_path / "again", work)
     monkeypatch.undo()
     assert counted == ["CTOC/COP/WG.7/2017/6"]
-    build(tmp_path / "scratch", tmp_path / "scratch-work")
+    _build(raw, tmp_path / "scratch", tmp_path / "scratch-work")
     name = "topic_suggestions.parquet"
     assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "scratch" / name).read_bytes()
     table = pq.read_table(tmp_path / "again" / name).to_pylist()
@@ -212,15 +213,11 @@ def test_a_new_report_adding_only_a_long_phrase_to_the_dictionary_is_counted_alo
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
 
-    def build(out: Path, work: Path) -> None:
-        args = ["build", "--raw", str(raw), "--out", str(out), "--work", str(work), "--quiet"]
-        assert main(args) == 0
-
     def dictionary(out: Path) -> frozenset[str]:
         return Segmenter(dictionary_sources(dictionary_tables(out))).dictionary
 
     work = tmp_path / "work"
-    build(tmp_path / "first", work)
+    _build(raw, tmp_path / "first", work)
     # The same report under another symbol, one agenda item retitled with a
     # phrase of six characters that no document has.
     text = (raw / "CTOC_COP_WG.7_2017_5.zh.txt").read_text(encoding="utf-8")
@@ -236,13 +233,13 @@ def test_a_new_report_adding_only_a_long_phrase_to_the_dictionary_is_counted_alo
         return counted
 
     monkeypatch.setattr(CountStore, "update", counting)
-    build(tmp_path / "again", work)
+    _build(raw, tmp_path / "again", work)
     monkeypatch.undo()
     added = dictionary(tmp_path / "again") - dictionary(tmp_path / "first")
     assert "跨境数据调取" in added
     assert all(len(word) > max(SUBWORD_WIDTHS) for word in added)
     assert counted == ["CTOC/COP/WG.7/2017/6"]
-    build(tmp_path / "scratch", tmp_path / "scratch-work")
+    _build(raw, tmp_path / "scratch", tmp_path / "scratch-work")
     name = "topic_suggestions.parquet"
     assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "scratch" / name).read_bytes()
 

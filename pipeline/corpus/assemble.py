@@ -584,12 +584,7 @@ def _coverage(
 
     if not kept:
         return []
-    if delta.full:
-        state.outputs.pop(str(store), None)
-    _update_store(
-        con, state, store, rows_of, dropped=list(delta.dropped_files), added=list(delta.added),
-        everything=list(kept), order=("doc_id", "source_file"),
-    )  # fmt: skip
+    _update_kept_store(con, state, store, rows_of, delta, kept, order=("doc_id", "source_file"))
     rows = arrow_table(
         con,
         f"SELECT c FROM read_parquet({_sql_list([str(store)])}, file_row_number = true)"
@@ -625,13 +620,28 @@ def _dictionary_store(
         listed = _sql_list([str(present[name]) for name in files])
         return f"SELECT source_file, 0 AS _i, phrases, names FROM read_parquet({listed})"
 
+    _update_kept_store(con, state, store, rows_of, delta, kept, order=("source_file",))
+    return store
+
+
+def _update_kept_store(
+    con: duckdb.DuckDBPyConnection,
+    state: State,
+    store: Path,
+    rows_of: Callable[[list[str]], str],
+    delta: Delta,
+    kept: dict[str, str],
+    *,
+    order: Sequence[str],
+) -> None:
+    """A store of the kept fragments' rows brought up to date by ``delta``
+    (made whole again when the delta is)."""
     if delta.full:
         state.outputs.pop(str(store), None)
     _update_store(
         con, state, store, rows_of, dropped=list(delta.dropped_files), added=list(delta.added),
-        everything=list(kept), order=("source_file",),
+        everything=list(kept), order=order,
     )  # fmt: skip
-    return store
 
 
 def copy_atomic(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:

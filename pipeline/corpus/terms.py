@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.database import TableChange, file_key
 from pipeline.corpus.delta import spliced_query, stat_key
-from pipeline.corpus.write import write_batches, write_table
+from pipeline.corpus.write import CACHE_KEY, cached_key, write_batches, write_table
 from pipeline.schema import TABLES
 from pipeline.search.engine import (
     INDEXED_TABLES,
@@ -54,7 +54,7 @@ from pipeline.search.engine import (
     terms_columns,
 )
 
-_KEY = b"untoc_key"
+_KEY = CACHE_KEY
 # What else the cut of a text depends on: jieba's own dictionary, and its total.
 _SEGMENTATION = f"jieba {version('jieba')}, total of its own dictionary"
 _STATE = "terms_state.json"
@@ -90,15 +90,6 @@ def _hash(*parts: bytes) -> str:
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
-
-
-def _cached_key(path: Path) -> str | None:
-    try:
-        metadata = pq.read_schema(path).metadata or {}
-    except (OSError, ValueError):
-        return None
-    value = metadata.get(_KEY)
-    return value.decode() if value else None
 
 
 class TermFinder:
@@ -354,7 +345,7 @@ def segment_documents(
             code.encode(),
             "\n".join(sorted(held)).encode(),
         )
-        if _cached_key(document.target) != key:
+        if cached_key(document.target) != key:
             seg = seg or segmenter(sources).for_bulk()
             arrow = pa.Table.from_pydict(
                 terms_columns(document.texts(), seg), schema=TABLES["terms"].schema

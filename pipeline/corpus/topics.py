@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.corpus.write import CACHE_KEY, cached_key
 from pipeline.records import TopicSuggestionRow
 
 if TYPE_CHECKING:
@@ -477,7 +478,7 @@ CACHE_VERSION = "2"
 SUBWORD_WIDTHS = (2, 3)
 # DuckDB's memory for the counts (it spills to the work folder beyond it).
 MEMORY_LIMIT = "512MB"
-_KEY = b"untoc_key"
+_KEY = CACHE_KEY
 
 
 def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path) -> int:
@@ -529,7 +530,7 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
         )
         cache = cache_dir / "topic_suggestions.parquet"
         target = out_dir / "topic_suggestions.parquet"
-        if _metadata_key(cache) == key:
+        if cached_key(cache) == key:
             # Written as a first build writes it: without the cache's key.
             cached = pq.read_table(cache)
             metadata = {k: v for k, v in (cached.schema.metadata or {}).items() if k != _KEY}
@@ -843,17 +844,6 @@ def _file_digest(path: Path) -> str:
     """SHA-256 of a file, read a block at a time."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _metadata_key(path: Path) -> str | None:
-    import pyarrow.parquet as pq
-
-    try:
-        metadata = pq.read_schema(path).metadata or {}
-    except (OSError, ValueError):
-        return None
-    value = metadata.get(_KEY)
-    return value.decode() if value else None
 
 
 def _sql_text(text: str) -> str:

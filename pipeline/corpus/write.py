@@ -110,6 +110,20 @@ def _cast(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
+# The metadata entry under which a cached Parquet file keeps the key of its inputs.
+CACHE_KEY = b"untoc_key"
+
+
+def cached_key(path: Path) -> str | None:
+    """The key a cache file was written under (its :data:`CACHE_KEY`), or None."""
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError):
+        return None
+    value = metadata.get(CACHE_KEY)
+    return value.decode() if value else None
+
+
 def write_table(arrow: pa.Table, path: Path) -> str:
     """Write ``arrow`` to ``path`` atomically; return the file's SHA-256."""
     buffer = io.BytesIO()

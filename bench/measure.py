@@ -27,8 +27,10 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
     fragment as it arrives and then let go (as ``pipeline build`` does), then
     (with ``assemble``) the corpus stage over the fragments.
 
-    ``results_sha256`` fingerprints the per-document results, which are all
-    that assembling reads: equal fingerprints, equal tables. ``work`` keeps the
+    ``results_sha256`` fingerprints the fragments, which are all that
+    assembling reads: equal fingerprints, equal tables. Workers that can write
+    fragments (local processes, Dask) write them, as ``pipeline build`` has
+    them do. ``work`` keeps the
     fragments and the corpus stage's caches, for the make runs to start from.
     """
     from pipeline.catalog import load_catalog, raw_files
@@ -44,7 +46,6 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
     catalog = load_catalog(raw / "catalog.csv", raw)
     executor = make_executor(ExecutorChoice(params["executor"], jobs=params["workers"]))
     tasks: list[Task] = [(path, catalog.row(path.name), Limits()) for path in files]
-    digests: list[str] = [""] * len(tasks)
     failed = 0
     try:
         started = time.perf_counter()
@@ -52,14 +53,20 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
             executor.worker_count()  # starts the cluster
         startup_s = time.perf_counter() - started
         started = time.perf_counter()
-        for index, result in executor.run(tasks):
-            digests[index] = _fingerprint([result])
-            failed += result.failed
-            save_result(result, work / "extract" / f"{result.source_file}.parquet")
+        fragments = work / "extract"
+        writes = getattr(executor, "write_fragments", None)
+        if writes is not None:
+            # As `pipeline build` runs them: the workers write the fragments.
+            for _, summary in writes(tasks, str(fragments)):
+                failed += summary.status == "failed"
+        else:
+            for _, result in executor.run(tasks):
+                failed += result.failed
+                save_result(result, fragments / f"{result.source_file}.parquet")
         extract_s = time.perf_counter() - started
     finally:
         executor.close()
-    fingerprint = hashlib.sha256("".join(digests).encode()).hexdigest()
+    fingerprint = _fragments_fingerprint(fragments, [path.name for path in files])
     errors = failed
     assemble_s = 0.0
     if params.get("assemble", True):
@@ -219,14 +226,13 @@ def profile(params: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": round(seconds, 3), "report": params["out"]}
 
 
-def _fingerprint(results: list[Any]) -> str:
-    """SHA-256 of the results (every table row and finding), in order."""
-    import dataclasses
-
+def _fragments_fingerprint(fragments: Path, names: list[str]) -> str:
+    """SHA-256 of the documents' fragments, in the order of ``names``: the same
+    per-document results give the same bytes, whichever process wrote them."""
     digest = hashlib.sha256()
-    for result in results:
-        payload = json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str)
-        digest.update(payload.encode("utf-8"))
+    for name in names:
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256((fragments / f"{name}.parquet").read_bytes()).digest())
     return digest.hexdigest()
 
 

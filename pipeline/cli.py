@@ -397,14 +397,19 @@ def _extract_all(
     on_workers: bool = False,
 ) -> None:
     """Every document through ``executor`` (see :mod:`pipeline.executors`) into
-    its fragment in ``fragments``: written by the Dask workers themselves when
-    ``on_workers``, else here as each result arrives, and then let go."""
-    from pipeline.executors import DaskExecutor, Task, save_fragment
+    its fragment in ``fragments``: written by the workers themselves (local
+    processes, and Dask workers when ``on_workers``), else here as each result
+    arrives, and then let go."""
+    from pipeline.executors import DaskExecutor, ProcessExecutor, Task, save_fragment
 
     progress = _progress(len(files), quiet)
     tasks: list[Task] = [(path, catalog_row(path.name), limits) for path in files]
+    # Local worker processes write their own fragments, as Dask workers may.
+    writers = isinstance(executor, ProcessExecutor) or (
+        on_workers and isinstance(executor, DaskExecutor)
+    )
     try:
-        if on_workers and isinstance(executor, DaskExecutor):
+        if writers:
             for _, summary in executor.write_fragments(tasks, fragments):
                 for message in summary.errors:
                     print(f"error: {message}", file=sys.stderr)

@@ -110,6 +110,22 @@ class ProcessExecutor:
 
         yield from _windowed(tasks, submit, self.jobs * _IN_FLIGHT_PER_WORKER)
 
+    def write_fragments(
+        self, tasks: Sequence[Task], fragments: str
+    ) -> Iterator[tuple[int, FragmentSummary]]:
+        """Each document extracted in a worker, which writes its fragment into
+        ``fragments`` and returns only its summary: nothing of the result is
+        pickled back, nor written by this process one after another."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        pool = self._pool
+
+        def submit(index: int) -> Future[FragmentSummary]:
+            path, row, limits = tasks[index]
+            return pool.submit(extract_to_fragment, path, row, limits, fragments)
+
+        yield from _windowed(tasks, submit, self.jobs * _IN_FLIGHT_PER_WORKER)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()

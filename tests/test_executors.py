@@ -25,6 +25,7 @@ from pipeline.executors import (
     make_executor,
 )
 from pipeline.models import Limits
+from pipeline.store import save_result
 from tests.conftest import RAW
 
 
@@ -185,3 +186,37 @@ def test_executor_choice() -> None:
     assert not DaskExecutor().ship_files
     with pytest.raises(ValueError, match="unknown executor"):
         make_executor(ExecutorChoice("threads"))
+
+
+def test_local_worker_processes_write_the_fragments_themselves(tmp_path: Path) -> None:
+    """What comes back is each document's summary; the fragments are those the
+    builder itself would have written."""
+    executor = ProcessExecutor(2)
+    try:
+        answers = dict(executor.write_fragments(_tasks(), str(tmp_path / "workers")))
+    finally:
+        executor.close()
+    names = [path.name for path in raw_files(RAW)]
+    assert [answers[index].source_file for index in range(len(names))] == names
+    assert all(type(summary) is FragmentSummary for summary in answers.values())
+    assert {answers[index].status for index in answers} == {"ok"}
+    for _, result in SerialExecutor().run(_tasks()):
+        save_result(result, tmp_path / "here" / f"{result.source_file}.parquet")
+    for name in names:
+        fragment = f"{name}.parquet"
+        assert (tmp_path / "workers" / fragment).read_bytes() == (
+            tmp_path / "here" / fragment
+        ).read_bytes()
+
+
+def test_build_on_local_processes_has_them_write_the_fragments(
+    local_build: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: ProcessExecutor, tasks: Any) -> Iterator[Any]:
+        raise AssertionError("results must not come back to the builder")
+
+    monkeypatch.setattr(ProcessExecutor, "run", refuse)
+    out, work = tmp_path / "out", tmp_path / "work"
+    argv = ["build", "--raw", str(RAW), "--out", str(out), "--quiet", "--work", str(work)]
+    assert main([*argv, "--jobs", "2"]) == 0
+    assert _files(out) == local_build

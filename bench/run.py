@@ -94,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pdf-pages", type=int, default=200, help="pages of PDF to read")
     parser.add_argument("--jobs", type=int, default=2, help="workers for the parallel runs")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each make timing")
+    parser.add_argument(
+        "--no-again",
+        action="store_true",
+        help="skip the corpus stage's second run (cold and warm caches) after the text run",
+    )
     args = parser.parse_args(argv)
     results = run(args)
     print(format_table(results))
@@ -140,7 +145,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "text" in only or "make" in only:
         for size in text_sizes:
             results["text"].append(_text_run(corpora[size], out, size, "local", 1))
-    if "text" in only:
+    if "text" in only and not args.no_again:
         results["corpus_again"] = {}
         for size in text_sizes:
             params = {

@@ -121,6 +121,8 @@ def assemble_fragments(
     # DuckDB's buffers otherwise grow towards most of the machine's memory with
     # the corpus; past this it spills sorts to disk.
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    # Spilled sorts go to the work folder, not to ``.tmp`` in the current directory.
+    con.execute(f"SET temp_directory = {_sql_list([str(work_dir / 'spill')])[1:-1]}")
     hashes = fragment_hashes(state, present)
     summaries = _summaries(con, state, present, hashes)
     documents, kept_names = _documents(summaries, findings)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -279,8 +280,11 @@ class StreamedTerms:
         import duckdb
 
         con = duckdb.connect()
+        spill = tempfile.TemporaryDirectory(prefix="untoc-spill-")
         try:
             con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            # Spilled sorts go to a temporary folder, not to ``.tmp`` in the current directory.
+            con.execute(f"SET temp_directory = '{_sql_text(spill.name)}'")
             con.execute("SET preserve_insertion_order = false")
             path = str(self.path).replace("'", "''")
             result = con.execute(
@@ -302,6 +306,7 @@ class StreamedTerms:
                 yield current, counts
         finally:
             con.close()
+            spill.cleanup()
 
 
 # Rows fetched from DuckDB at a time.

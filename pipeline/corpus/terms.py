@@ -254,20 +254,20 @@ def write_terms_table(
     before = record.get("files", {})
     changed = [name for name in cached if before.get(name, {}).get("stat") != now[name]]
     gone = [name for name in before if name not in cached or name in changed]
-    symbols = {name: _symbol_of(path) for name, path in cached.items() if name in changed}
-    symbols.update({name: before[name]["doc_id"] for name in before if name not in changed})
+    symbols = {name: _symbols_of(path) for name, path in cached.items() if name in changed}
+    symbols.update({name: before[name].get("symbols") for name in before if name not in changed})
     spliceable = (
         target.exists()
         and record.get("table") == file_key(target)
         and record.get("code") == code
-        and all(symbols.get(name) for name in cached)
-        and all(before[name].get("doc_id") for name in gone)
+        and all(_one_document(symbols.get(name)) for name in cached)
+        and all(_one_document(before[name].get("symbols")) for name in gone)
     )
     change = None
     if not changed and not gone and spliceable:
         return int(record["rows"]), None
     if spliceable:
-        dropped = tuple(sorted({before[name]["doc_id"] for name in gone}))
+        dropped = tuple(sorted({doc_id for name in gone for doc_id in before[name]["symbols"]}))
         added = None
         if changed:
             added = (
@@ -276,7 +276,9 @@ def write_terms_table(
                 " filename = true, file_row_number = true)"
             )
         change = TableChange(
-            file_key(target), dropped, tuple(sorted({symbols[name] for name in changed}))
+            file_key(target),
+            dropped,
+            tuple(sorted({doc_id for name in changed for doc_id in symbols[name]})),
         )
         query = spliced_query(target, dropped, added, terms.order)
         count = write_batches(terms.schema, arrow_batches(con, query), target)
@@ -294,19 +296,21 @@ def write_terms_table(
         "table": file_key(target),
         "code": code,
         "rows": count,
-        "files": {name: {"stat": now[name], "doc_id": symbols.get(name)} for name in cached},
+        "files": {name: {"stat": now[name], "symbols": symbols.get(name)} for name in cached},
     }
     _write_atomic(record_path, json.dumps(record, sort_keys=True).encode())
     return count, change
 
 
-def _symbol_of(path: Path) -> str | None:
-    """The symbol of a document's terms (all its rows carry it); None when it has none
-    or its rows disagree (then the table is written whole)."""
-    symbols = pq.read_table(path, columns=["doc_id"]).column("doc_id").unique().to_pylist()
-    if len(symbols) == 1 and symbols[0]:
-        return str(symbols[0])
-    return "-" if not symbols else None
+def _symbols_of(path: Path) -> list[str | None]:
+    """The symbols a document's terms carry: one, or none when it has no terms."""
+    return pq.read_table(path, columns=["doc_id"]).column("doc_id").unique().to_pylist()
+
+
+def _one_document(symbols: list[str | None] | None) -> bool:
+    """Whether a terms file's rows are one document's, named by its symbol (or
+    there are none): only then can the table be spliced by symbol."""
+    return symbols is not None and len(symbols) <= 1 and None not in symbols
 
 
 def segment_documents(

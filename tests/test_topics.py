@@ -291,3 +291,73 @@ def test_a_short_dictionary_word_gained_or_lost_recounts_the_documents_it_change
         expected = build_model(Inputs(recommendations, inputs.entries, rows), seg)
         assert store.model(inputs, seg).vectors == expected.vectors
     con.close()
+
+
+def test_documents_counted_in_batches_give_the_store_of_one_batch_and_survive_a_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+    import pyarrow as pa
+
+    from pipeline.corpus.topics import CountStore, Inputs
+    from pipeline.search.engine import DictionarySources, Segmenter
+
+    rows = [
+        {"source_table": "recommendations", "doc_id": "A/1", "key": "A/1#1",
+         "term": "跨境数据调取", "count": 2},
+        {"source_table": "paragraphs", "doc_id": "A/1", "key": "4", "term": "引渡", "count": 1},
+        {"source_table": "paragraphs", "doc_id": "A/1", "key": "5", "term": "数据", "count": 3},
+        {"source_table": "recommendations", "doc_id": "B/1", "key": "B/1#1",
+         "term": "文物保护", "count": 1},
+        {"source_table": "recommendations", "doc_id": "C/1", "key": "C/1#1",
+         "term": "数据调取", "count": 1},
+        {"source_table": "paragraphs", "doc_id": None, "key": "2", "term": "数据", "count": 1},
+    ]  # fmt: skip
+    path = tmp_path / "terms.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    recommendations = [{"rec_id": f"{d}/1#1", "doc_id": f"{d}/1"} for d in "ABC"]
+    inputs = Inputs(recommendations, [{"topic": "数据调取", "rec_id": "A/1#1"}], ())
+    seg = Segmenter(DictionarySources((), (), ("数据调取",)))
+
+    def state(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+        return [
+            sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in ("term_features", "docs", "doc_frequencies", "rec_features")
+        ]
+
+    whole = CountStore(duckdb.connect(), "key")
+    checksums = whole.checksums(path)
+    assert whole.update(path, checksums, seg) == ["A/1", "B/1", "C/1", None]
+
+    # One document (A/1 has 3 rows, more than a batch) per transaction.
+    batches: list[list[str | None]] = []
+    count = CountStore._count
+
+    def recording(store: CountStore, source: str, batch: list, seg: Segmenter) -> None:
+        batches.append([doc_id for doc_id, _ in batch])
+        count(store, source, batch, seg)
+
+    monkeypatch.setattr(CountStore, "_count", recording)
+    one_by_one = CountStore(duckdb.connect(), "key", batch_rows=1)
+    assert one_by_one.update(path, checksums, seg) == ["A/1", "B/1", "C/1", None]
+    assert batches == [["A/1"], ["B/1"], ["C/1"], [None]]
+    assert state(one_by_one.con) == state(whole.con)
+    assert one_by_one.model(inputs, seg).vectors == whole.model(inputs, seg).vectors
+
+    # Batches of two rows ([A/1], [B/1, C/1], [None]); the run stops in the last.
+    def stopping(store: CountStore, source: str, batch: list, seg: Segmenter) -> None:
+        if batch[0][0] is None:
+            raise KeyboardInterrupt
+        count(store, source, batch, seg)
+
+    monkeypatch.setattr(CountStore, "_count", stopping)
+    con = duckdb.connect(str(tmp_path / "counts.duckdb"))
+    stopped = CountStore(con, "key", batch_rows=2)
+    with pytest.raises(KeyboardInterrupt):
+        stopped.update(path, checksums, seg)
+    counted = con.execute("SELECT doc_id FROM docs ORDER BY doc_id").fetchall()
+    assert counted == [("A/1",), ("B/1",), ("C/1",)]
+    monkeypatch.setattr(CountStore, "_count", count)
+    assert stopped.update(path, checksums, seg) == [None]
+    assert state(con) == state(whole.con)
+    con.close()

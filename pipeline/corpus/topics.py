@@ -32,6 +32,7 @@ import math
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -483,6 +484,9 @@ CACHE_VERSION = "2"
 SUBWORD_WIDTHS = (2, 3)
 # DuckDB's memory for the counts (it spills to the work folder beyond it).
 MEMORY_LIMIT = "512MB"
+# Rows of terms counted in one transaction of the count store: what DuckDB
+# holds at once stays far below MEMORY_LIMIT whatever the corpus.
+COUNT_BATCH_ROWS = 1_000_000
 _KEY = CACHE_KEY
 
 
@@ -572,9 +576,12 @@ class CountStore:
     (``key``); another starts afresh.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, key: str) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, key: str, batch_rows: int = COUNT_BATCH_ROWS
+    ) -> None:
         self.con = con
         self.key = key
+        self.batch_rows = batch_rows
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR)")
         stored = con.execute("SELECT key FROM meta").fetchall()
         if stored != [(key,)]:
@@ -621,7 +628,14 @@ class CountStore:
         self, terms: Path, checksums: Mapping[str | None, str], seg: Segmenter
     ) -> list[str | None]:
         """Count the documents whose checksum is new or that hold a term whose
-        features ``seg`` changes, drop those no longer there; the documents counted."""
+        features ``seg`` changes, drop those no longer there; the documents counted.
+
+        The documents are counted in batches of about ``batch_rows`` rows of
+        terms, each batch in its own transaction, so that what DuckDB
+        holds is bounded by a batch, not by the corpus. A document's counts and
+        its ``docs`` row are committed together: a run that stops half way
+        leaves the documents it counted, and the next run counts the rest.
+        """
         import pyarrow as pa
 
         con = self.con
@@ -631,65 +645,100 @@ class CountStore:
         )
         con.register("current_docs", current)
         source = f"read_parquet('{_sql_text(str(terms))}')"
-        con.execute("BEGIN TRANSACTION")
         try:
-            self._follow_dictionary(source, seg)
-            con.execute(
-                "DELETE FROM docs WHERE NOT EXISTS (SELECT 1 FROM current_docs c"
-                " WHERE c.doc_id IS NOT DISTINCT FROM docs.doc_id AND c.checksum = docs.checksum)"
-            )
-            for table in ("doc_frequencies", "rec_features"):
+            with self._transaction():
+                self._follow_dictionary(source, seg)
                 con.execute(
-                    f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM docs d"
-                    f" WHERE d.doc_id IS NOT DISTINCT FROM {table}.doc_id)"
+                    "DELETE FROM docs WHERE NOT EXISTS (SELECT 1 FROM current_docs c WHERE"
+                    " c.doc_id IS NOT DISTINCT FROM docs.doc_id AND c.checksum = docs.checksum)"
                 )
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE todo AS SELECT doc_id, checksum"
-                " FROM current_docs c WHERE NOT EXISTS"
+                for table in ("doc_frequencies", "rec_features"):
+                    con.execute(
+                        f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM docs d"
+                        f" WHERE d.doc_id IS NOT DISTINCT FROM {table}.doc_id)"
+                    )
+            todo = con.execute(
+                "SELECT doc_id, checksum FROM current_docs c WHERE NOT EXISTS"
                 " (SELECT 1 FROM docs d WHERE d.doc_id IS NOT DISTINCT FROM c.doc_id)"
-            )
-            con.execute(
-                "CREATE OR REPLACE TEMP VIEW todo_terms AS"
-                " SELECT t.source_table, t.doc_id, t.key, t.term, t.count"
-                f" FROM {source} t SEMI JOIN todo ON t.doc_id IS NOT DISTINCT FROM todo.doc_id"
-            )
-            new_terms = [
-                row[0]
-                for row in con.execute(
-                    "SELECT DISTINCT t.term FROM todo_terms t"
-                    " ANTI JOIN term_features f ON t.term = f.term"
-                ).fetchall()
-            ]
-            con.register("new_features", _term_features(new_terms, seg))
-            con.execute("INSERT INTO term_features SELECT * FROM new_features")
-            con.execute(
-                "INSERT INTO doc_frequencies SELECT doc_id, feature, count(*) FROM ("
-                " SELECT DISTINCT t.source_table, t.doc_id, t.key, f.feature FROM todo_terms t"
-                " JOIN term_features f ON t.term = f.term WHERE f.feature IS NOT NULL"
-                ") GROUP BY doc_id, feature"
-            )
-            con.execute(
-                "INSERT INTO rec_features SELECT t.doc_id, t.key, f.feature,"
-                " sum(t.count::BIGINT * f.n) FROM todo_terms t JOIN term_features f"
-                " ON t.term = f.term WHERE f.feature IS NOT NULL"
-                " AND t.source_table = 'recommendations' GROUP BY ALL"
-            )
-            con.execute(
-                "INSERT INTO docs SELECT todo.doc_id, todo.checksum, coalesce(r.n_rows, 0)"
-                " FROM todo LEFT JOIN (SELECT doc_id, count(*) AS n_rows FROM"
-                " (SELECT DISTINCT source_table, doc_id, key FROM todo_terms) GROUP BY doc_id) r"
-                " ON r.doc_id IS NOT DISTINCT FROM todo.doc_id"
-            )
-            counted = [
-                row[0] for row in con.execute("SELECT doc_id FROM todo ORDER BY doc_id").fetchall()
-            ]
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+                " ORDER BY doc_id NULLS LAST"
+            ).fetchall()
         finally:
             con.unregister("current_docs")
-        return counted
+        for batch in _batches(todo, self.batch_rows):
+            self._count(source, batch, seg)
+        return [doc_id for doc_id, _ in todo]
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def _count(self, source: str, batch: Sequence[tuple[str | None, str]], seg: Segmenter) -> None:
+        """Count one batch of documents (``(doc_id, checksum)`` in ``doc_id``
+        order) into the store, in one transaction."""
+        import pyarrow as pa
+
+        con = self.con
+        con.register(
+            "batch_docs",
+            pa.table(
+                {"doc_id": [d for d, _ in batch], "checksum": [c for _, c in batch]},
+                schema=pa.schema([("doc_id", pa.string()), ("checksum", pa.string())]),
+            ),
+        )
+        named = [doc_id for doc_id, _ in batch if doc_id is not None]
+        # A range on the sorted doc_id lets the reader skip the other row groups.
+        ranges = []
+        if named:
+            ranges.append(f"t.doc_id BETWEEN '{_sql_text(named[0])}' AND '{_sql_text(named[-1])}'")
+        if len(named) < len(batch):
+            ranges.append("t.doc_id IS NULL")
+        try:
+            with self._transaction():
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE batch_terms AS"
+                    " SELECT t.source_table, t.doc_id, t.key, t.term, t.count"
+                    f" FROM {source} t SEMI JOIN batch_docs b"
+                    " ON t.doc_id IS NOT DISTINCT FROM b.doc_id"
+                    f" WHERE {' OR '.join(ranges)}"
+                )
+                new_terms = [
+                    row[0]
+                    for row in con.execute(
+                        "SELECT DISTINCT t.term FROM batch_terms t"
+                        " ANTI JOIN term_features f ON t.term = f.term"
+                    ).fetchall()
+                ]
+                con.register("new_features", _term_features(new_terms, seg))
+                con.execute("INSERT INTO term_features SELECT * FROM new_features")
+                con.unregister("new_features")
+                con.execute(
+                    "INSERT INTO doc_frequencies SELECT doc_id, feature, count(*) FROM ("
+                    " SELECT DISTINCT t.source_table, t.doc_id, t.key, f.feature FROM batch_terms t"
+                    " JOIN term_features f ON t.term = f.term WHERE f.feature IS NOT NULL"
+                    ") GROUP BY doc_id, feature"
+                )
+                con.execute(
+                    "INSERT INTO rec_features SELECT t.doc_id, t.key, f.feature,"
+                    " sum(t.count::BIGINT * f.n) FROM batch_terms t JOIN term_features f"
+                    " ON t.term = f.term WHERE f.feature IS NOT NULL"
+                    " AND t.source_table = 'recommendations' GROUP BY ALL"
+                )
+                con.execute(
+                    "INSERT INTO docs SELECT b.doc_id, b.checksum, coalesce(r.n_rows, 0)"
+                    " FROM batch_docs b LEFT JOIN (SELECT doc_id, count(*) AS n_rows FROM"
+                    " (SELECT DISTINCT source_table, doc_id, key FROM batch_terms)"
+                    " GROUP BY doc_id) r"
+                    " ON r.doc_id IS NOT DISTINCT FROM b.doc_id"
+                )
+                con.execute("DROP TABLE batch_terms")
+        finally:
+            con.unregister("batch_docs")
 
     def _follow_dictionary(self, source: str, seg: Segmenter) -> None:
         """Bring ``term_features`` to the dictionary of ``seg`` and forget the
@@ -780,6 +829,25 @@ class CountStore:
         }
         labels = {topic: weights.vector(counts) for topic, counts in label_features.items()}
         return TopicModel(labels, vectors, index_links(inputs))
+
+
+def _batches(
+    docs: Sequence[tuple[str | None, str]], rows: int
+) -> Iterator[list[tuple[str | None, str]]]:
+    """``docs`` (``(doc_id, checksum)``, the checksum starting with the
+    document's row count) cut into runs of about ``rows`` rows of terms; a
+    document larger than that is a run of its own."""
+    batch: list[tuple[str | None, str]] = []
+    size = 0
+    for doc in docs:
+        count = int(doc[1].split(":", 1)[0])
+        if batch and size + count > rows:
+            yield batch
+            batch, size = [], 0
+        batch.append(doc)
+        size += count
+    if batch:
+        yield batch
 
 
 def _term_features(terms: Sequence[str], seg: Segmenter) -> pa.Table:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.corpus import delta
@@ -158,3 +160,79 @@ def test_a_table_changed_behind_the_stage_is_rebuilt(fragments: Path, tmp_path: 
 def test_code_key_follows_the_package() -> None:
     assert delta.code_key() == delta.code_key()
     assert len(delta.code_key()) == 64
+
+
+_SOURCES = ("paragraphs", "recommendations", "resolution_paragraphs")
+
+
+@st.composite
+def _splices(draw: st.DrawFn) -> tuple[list[dict], list[str], list[dict]]:
+    """Rows of a table ordered (source, doc_id, seq, ...), documents to drop,
+    and rows of documents to add (none of them a kept document)."""
+    symbols = draw(st.lists(st.sampled_from("ABCDEFGHIJ"), unique=True, min_size=1))
+    rows = [
+        {"source": source, "doc_id": doc_id, "seq": seq, "term": term}
+        for doc_id in symbols
+        for source, seq, term in draw(
+            st.lists(
+                st.tuples(st.sampled_from(_SOURCES), st.integers(0, 3), st.sampled_from("xyz")),
+                max_size=6,
+            )
+        )
+    ]
+    cut = draw(st.integers(0, len(symbols)))
+    old, added_symbols = symbols[:cut], symbols[cut:]
+    dropped = draw(st.lists(st.sampled_from(old), unique=True)) if old else []
+    # A changed document: dropped from the old rows and added again.
+    added_symbols += draw(st.lists(st.sampled_from(dropped), unique=True)) if dropped else []
+    old_rows = [row for row in rows if row["doc_id"] in old]
+    added_rows = [row for row in rows if row["doc_id"] in added_symbols]
+    added_rows += [
+        {**row, "term": row["term"] + "2"} for row in old_rows if row["doc_id"] in added_symbols
+    ]
+    return old_rows, dropped, added_rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(_splices(), st.integers(1, 4))
+def test_merged_runs_give_the_rows_of_the_spliced_query(
+    splice: tuple[list[dict], list[str], list[dict]], batch_rows: int
+) -> None:
+    import tempfile
+
+    import pyarrow as pa
+
+    old_rows, dropped, added_rows = splice
+    order = ("source", "doc_id", "seq", "term")
+    schema = pa.schema(
+        [
+            ("source", pa.string()),
+            ("doc_id", pa.string()),
+            ("seq", pa.int32()),
+            ("term", pa.string()),
+        ]
+    )
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder) / "old.parquet"
+        con.register("old_rows", pa.Table.from_pylist(old_rows, schema))
+        by = ", ".join(order)
+        con.execute(f"COPY (SELECT * FROM old_rows ORDER BY {by}) TO '{old}' (FORMAT parquet)")
+        added = pa.Table.from_pylist(added_rows, schema)
+        con.register("added_rows", added)
+        expected = con.execute(
+            delta.spliced_query(
+                old,
+                dropped,
+                "SELECT *, row_number() OVER () AS _i FROM added_rows" if added_rows else None,
+                order,
+            )
+            if old_rows or added_rows
+            else "SELECT * FROM old_rows"
+        ).fetchall()
+        sorted_added = con.sql(f"SELECT * FROM added_rows ORDER BY {by}").to_arrow_table()
+        batches = sorted_added.to_batches(max_chunksize=batch_rows)
+        merged = pa.Table.from_batches(
+            list(delta.merged_batches(old, dropped, batches, ("source", "doc_id"))), schema
+        )
+        assert [tuple(row.values()) for row in merged.to_pylist()] == expected

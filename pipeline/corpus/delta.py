@@ -20,15 +20,21 @@ symbol), or the state is missing or stale, everything is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.store import FORMAT_VERSION, write_atomic
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 STATE_FORMAT = 1
+# Rows of the old table read at a time by merged_batches.
+_MERGE_BATCH_ROWS = 64 * 1024
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -192,6 +198,66 @@ def spliced_query(
         + " UNION ALL BY NAME ".join(parts)
         + f") ORDER BY {by}, _tie"
     )
+
+
+def merged_batches(
+    old: Path,
+    dropped_ids: Collection[str],
+    added: Iterable[pa.RecordBatch],
+    blocks: Sequence[str],
+    *,
+    key: str = "doc_id",
+) -> Iterator[pa.RecordBatch]:
+    """The rows of :func:`spliced_query` without a sort, a batch at a time.
+
+    ``old`` and ``added`` are each in the table's order, whose leading columns
+    ``blocks`` (among them ``key``) take non-null values, and no value of
+    ``key`` is on both sides. So the rows with one value of ``blocks`` form a
+    run on one side only, and the table is the two sides' runs merged by that
+    value, each run as it comes: a large table is read and written once, never
+    sorted, and held one batch at a time.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    def kept(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        drop = pa.array(sorted(dropped_ids), pa.string())
+        for batch in batches:
+            if len(drop):
+                batch = batch.filter(pc.invert(pc.is_in(batch.column(key), value_set=drop)))
+            if batch.num_rows:
+                yield batch
+
+    old_batches = pq.ParquetFile(old).iter_batches(batch_size=_MERGE_BATCH_ROWS)
+    merged = heapq.merge(
+        _runs(kept(old_batches), blocks), _runs(added, blocks), key=lambda run: run[0]
+    )
+    for _block, run in merged:
+        yield run
+
+
+def _runs(
+    batches: Iterable[pa.RecordBatch], blocks: Sequence[str]
+) -> Iterator[tuple[tuple[str, ...], pa.RecordBatch]]:
+    """Each batch cut where the value of ``blocks`` changes, with that value."""
+    import pyarrow.compute as pc
+
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        columns = [batch.column(name) for name in blocks]
+        changes = None
+        for column in columns:
+            differs = pc.not_equal(column[1:], column[:-1])
+            changes = differs if changes is None else pc.or_(changes, differs)
+        starts = [0]
+        if changes is not None and len(changes):
+            starts += [index + 1 for index in pc.indices_nonzero(changes).to_pylist()]
+        ends = [*starts[1:], batch.num_rows]
+        for start, end in zip(starts, ends, strict=True):
+            value = tuple(column[start].as_py() for column in columns)
+            yield value, batch.slice(start, end - start)
 
 
 def _quote(text: str) -> str:

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.corpus.database import TableChange, file_key
-from pipeline.corpus.delta import spliced_query, stat_key
+from pipeline.corpus.delta import merged_batches, stat_key
 from pipeline.corpus.write import CACHE_KEY, cached_key, write_batches, write_table
 from pipeline.schema import TABLES
 from pipeline.search.engine import (
@@ -58,6 +58,9 @@ _KEY = CACHE_KEY
 # What else the cut of a text depends on: jieba's own dictionary, and its total.
 _SEGMENTATION = f"jieba {version('jieba')}, total of its own dictionary"
 _STATE = "terms_state.json"
+# The terms table's leading order columns up to the symbol: each of their values
+# is one document's run of rows, where a splice puts that document's rows.
+_BLOCKS = TABLES["terms"].order[: TABLES["terms"].order.index("doc_id") + 1]
 
 
 def corpus_dictionary(con: duckdb.DuckDBPyConnection, fragment_list: str) -> DictionarySources:
@@ -240,8 +243,8 @@ def write_terms_table(
     """``terms.parquet`` from the documents' terms files; the rows and how the
     table changed (None: written whole). While the table is the one last written,
     only the documents whose terms file changed are taken out and put in again
-    (see :func:`pipeline.corpus.delta.spliced_query`)."""
-    from pipeline.corpus.assemble import _sql_list, arrow_batches
+    (see :func:`pipeline.corpus.delta.merged_batches`)."""
+    from pipeline.corpus.assemble import arrow_batches
 
     terms = TABLES["terms"]
     target = out_dir / "terms.parquet"
@@ -262,33 +265,26 @@ def write_terms_table(
         and record.get("code") == code
         and all(_one_document(symbols.get(name)) for name in cached)
         and all(_one_document(before[name].get("symbols")) for name in gone)
+        # A symbol both kept and added would interleave two files' rows.
+        and not _symbols(symbols, changed) & _symbols(symbols, set(cached) - set(changed))
     )
     change = None
     if not changed and not gone and spliceable:
         return int(record["rows"]), None
     if spliceable:
         dropped = tuple(sorted({doc_id for name in gone for doc_id in before[name]["symbols"]}))
-        added = None
-        if changed:
-            added = (
-                "SELECT * EXCLUDE (filename, file_row_number), file_row_number AS _i"
-                f" FROM read_parquet({_sql_list([str(cached[name]) for name in changed])},"
-                " filename = true, file_row_number = true)"
-            )
         change = TableChange(
             file_key(target),
             dropped,
             tuple(sorted({doc_id for name in changed for doc_id in symbols[name]})),
         )
-        query = spliced_query(target, dropped, added, terms.order)
-        count = write_batches(terms.schema, arrow_batches(con, query), target)
+        added_batches: Iterable[pa.RecordBatch] = ()
+        if changed:
+            added_batches = arrow_batches(con, _terms_query([cached[name] for name in changed]))
+        merged = merged_batches(target, dropped, added_batches, _BLOCKS)
+        count = write_batches(terms.schema, merged, target)
     elif cached:
-        order = ", ".join(f'"{column}" ASC NULLS LAST' for column in terms.order)
-        query = (
-            "SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet("
-            f"{_sql_list([str(path) for path in cached.values()])}, filename = true,"
-            f" file_row_number = true) ORDER BY {order}, filename, file_row_number"
-        )
+        query = _terms_query(list(cached.values()))
         count = write_batches(terms.schema, arrow_batches(con, query), target)
     else:
         count = write_batches(terms.schema, [], target)
@@ -300,6 +296,22 @@ def write_terms_table(
     }
     _write_atomic(record_path, json.dumps(record, sort_keys=True).encode())
     return count, change
+
+
+def _terms_query(paths: list[Path]) -> str:
+    """The rows of these terms files in the table's order, as a build from scratch has them."""
+    from pipeline.corpus.assemble import _sql_list
+
+    order = ", ".join(f'"{column}" ASC NULLS LAST' for column in TABLES["terms"].order)
+    return (
+        "SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet("
+        f"{_sql_list([str(path) for path in paths])}, filename = true,"
+        f" file_row_number = true) ORDER BY {order}, filename, file_row_number"
+    )
+
+
+def _symbols(symbols: dict[str, list[str | None] | None], names: Iterable[str]) -> set[str]:
+    return {symbol for name in names for symbol in symbols.get(name) or () if symbol is not None}
 
 
 def _symbols_of(path: Path) -> list[str | None]:

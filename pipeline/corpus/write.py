@@ -96,11 +96,13 @@ def _write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], handle:
             total += batch.num_rows
             if held >= ROW_GROUP_ROWS:
                 whole = pa.Table.from_batches(pending, schema)
-                writer.write_table(whole.slice(0, ROW_GROUP_ROWS))
+                # Contiguous: where the writer cuts pages depends on where the
+                # input's chunks end, and the same rows must give the same bytes.
+                writer.write_table(whole.slice(0, ROW_GROUP_ROWS).combine_chunks())
                 rest = whole.slice(ROW_GROUP_ROWS)
                 pending, held = rest.to_batches(), rest.num_rows
         if pending or total == 0:
-            writer.write_table(pa.Table.from_batches(pending, schema))
+            writer.write_table(pa.Table.from_batches(pending, schema).combine_chunks())
     return total
 
 

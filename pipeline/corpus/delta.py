@@ -217,23 +217,14 @@ def merged_batches(
     value, each run as it comes: a large table is read and written once, never
     sorted, and held one batch at a time.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    def kept(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        drop = pa.array(sorted(dropped_ids), pa.string())
-        for batch in batches:
-            if len(drop):
-                batch = batch.filter(pc.invert(pc.is_in(batch.column(key), value_set=drop)))
-            if batch.num_rows:
-                yield batch
-
+    dropped = frozenset(dropped_ids)
+    at = blocks.index(key)
     old_batches = pq.ParquetFile(old).iter_batches(batch_size=_MERGE_BATCH_ROWS)
-    merged = heapq.merge(
-        _runs(kept(old_batches), blocks), _runs(added, blocks), key=lambda run: run[0]
-    )
-    for _block, run in merged:
+    # A dropped document's rows are whole runs: they are left out run by run.
+    kept = (run for run in _runs(old_batches, blocks) if run[0][at] not in dropped)
+    for _block, run in heapq.merge(kept, _runs(added, blocks), key=lambda run: run[0]):
         yield run
 
 

@@ -9,11 +9,15 @@ also reads the query string (``report.html?severity=warning&check=coverage``),
 so a filtered view can be linked; it keeps the query string in step with the
 controls.
 
-The output depends only on the report data: same report, same bytes.
+The output depends only on the report data: same report, same bytes. The
+page comes in pieces, a row at a time, so that a report of some 276,000
+findings is written without being held whole.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from html import escape
 from typing import Any
 
@@ -103,10 +107,17 @@ _SCRIPT = """
 """
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: Mapping[str, Any]) -> str:
     """The page for ``report`` (the data of ``report.json``)."""
+    return "".join(html_pieces(report))
+
+
+def html_pieces(report: Mapping[str, Any]) -> Iterator[str]:
+    """The page for ``report`` in pieces, a finding's row at a time; its
+    findings and coverage need only be iterable twice (a list, or rows made
+    on reading)."""
     summary = report["summary"]
-    parts = [
+    head = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -119,22 +130,25 @@ def render_html(report: dict[str, Any]) -> str:
         "<body>",
         "<h1>Validation report</h1>",
         _summary(summary),
-        _documents(report["documents"]),
-        _coverage(report.get("coverage", [])),
-        _checks(summary.get("checks", {})),
-        _findings(report["findings"]),
-        f"<script>{_SCRIPT}</script>",
-        "</body>",
-        "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    yield "\n".join(head) + "\n"
+    yield from _documents(report["documents"])
+    yield "\n"
+    yield from _coverage(report.get("coverage", []))
+    yield "\n" + _checks(summary.get("checks", {})) + "\n"
+    yield from _findings(report["findings"])
+    yield "\n" + "\n".join([f"<script>{_SCRIPT}</script>", "</body>", "</html>"]) + "\n"
 
 
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _summary(summary: dict[str, Any]) -> str:
+# Severities, checks and documents recur on every row of the findings table.
+_e_repeated = functools.lru_cache(maxsize=4096, typed=True)(_e)
+
+
+def _summary(summary: Mapping[str, Any]) -> str:
     counts = "".join(
         f'<span class="sev-{name}" data-severity="{name}">{summary["findings"].get(name, 0)}'
         f" {name}</span>"
@@ -154,21 +168,27 @@ def _summary(summary: dict[str, Any]) -> str:
     )
 
 
-def _documents(documents: list[dict[str, Any]]) -> str:
-    rows = "".join(
-        f"<tr><td>{_e(doc.get('doc_id') or '—')}</td><td>{_e(doc.get('source_file'))}</td>"
-        f"<td>{_e(doc.get('status'))}</td></tr>"
-        for doc in documents
-    )
-    return (
+def _documents(documents: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    yield (
         '<section id="documents"><h2>Documents</h2>'
         "<table><thead><tr><th>document</th><th>source</th><th>status</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
+        "<tbody>"
     )
+    for doc in documents:
+        yield (
+            f"<tr><td>{_e(doc.get('doc_id') or '—')}</td><td>{_e(doc.get('source_file'))}</td>"
+            f"<td>{_e(doc.get('status'))}</td></tr>"
+        )
+    yield "</tbody></table></section>"
 
 
-def _coverage(coverage: list[dict[str, Any]]) -> str:
-    rows = []
+def _coverage(coverage: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    yield (
+        '<section id="coverage"><h2>Coverage</h2>'
+        "<p>Share of each document's cleaned text (blocks and footnotes) that landed in an"
+        " entity table or is a heading; below each bar, its longest spans that landed"
+        " nowhere.</p>"
+    )
     for doc in coverage:
         share = float(doc["share"])
         percent = f"{share * 100:.1f}%"
@@ -178,7 +198,7 @@ def _coverage(coverage: list[dict[str, Any]]) -> str:
             f"<q>{_e(span['text'])}</q></li>"
             for span in doc["uncovered_spans"]
         )
-        rows.append(
+        yield (
             f'<div class="coverage-row" data-doc="{_e(doc["doc_id"])}" data-share="{share:.4f}">'
             f'<span class="coverage-doc">{_e(doc["doc_id"])}</span>'
             f'<div class="coverage-bar" role="img" aria-label="{_e(doc["doc_id"])}: {percent}'
@@ -188,15 +208,10 @@ def _coverage(coverage: list[dict[str, Any]]) -> str:
             + (f'<ul class="coverage-spans" lang="zh">{spans}</ul>' if spans else "")
             + "</div>"
         )
-    return (
-        '<section id="coverage"><h2>Coverage</h2>'
-        "<p>Share of each document's cleaned text (blocks and footnotes) that landed in an"
-        " entity table or is a heading; below each bar, its longest spans that landed"
-        " nowhere.</p>" + "".join(rows) + "</section>"
-    )
+    yield "</section>"
 
 
-def _checks(checks: dict[str, dict[str, int]]) -> str:
+def _checks(checks: Mapping[str, Mapping[str, int]]) -> str:
     rows = "".join(
         f'<tr><td><a href="?check={_e(check)}">{_e(check)}</a></td>'
         + "".join(f"<td>{_e(counts.get(name, 0))}</td>" for name in SEVERITIES)
@@ -218,32 +233,44 @@ def _options(name: str, label: str, values: list[str]) -> str:
     return f'<label>{label}<select id="filter-{name}">{options}</select></label>'
 
 
-def _findings(findings: list[dict[str, Any]]) -> str:
-    severities = [name for name in SEVERITIES if any(f["severity"] == name for f in findings)]
-    checks = sorted({f["check"] for f in findings})
-    documents = sorted({f["doc_id"] for f in findings if f["doc_id"]})
+def _findings(findings: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    # One pass for the filters' choices and the count, a second for the rows.
+    seen_severities: set[str] = set()
+    checks: set[str] = set()
+    documents: set[str] = set()
+    count = 0
+    for f in findings:
+        seen_severities.add(f["severity"])
+        checks.add(f["check"])
+        if f["doc_id"]:
+            documents.add(f["doc_id"])
+        count += 1
+    severities = [name for name in SEVERITIES if name in seen_severities]
     filters = (
         '<div class="filters">'
         + _options("severity", "severity", severities)
-        + _options("check", "check", checks)
-        + _options("doc", "document", documents)
+        + _options("check", "check", sorted(checks))
+        + _options("doc", "document", sorted(documents))
         + '<label>text<input id="filter-q" type="search" placeholder="filter text"></label>'
         + "</div>"
     )
-    rows = "".join(
-        f'<tr class="finding" data-severity="{_e(f["severity"])}" data-check="{_e(f["check"])}"'
-        f' data-doc="{_e(f["doc_id"] or "")}">'
-        f'<td class="sev-{_e(f["severity"])}">{_e(f["severity"])}</td>'
-        f"<td>{_e(f['check'])}</td><td>{_e(f['doc_id'] or '—')}</td>"
-        f"<td>{_e(f['where'])}</td><td>{_e(f['message'])}</td>"
-        f'<td class="evidence" lang="zh">{_e(f["evidence"])}</td></tr>'
-        for f in findings
-    )
-    return (
+    yield (
         '<section id="findings"><h2>Findings</h2>'
         + filters
-        + f'<p id="shown">{len(findings)} findings</p>'
+        + f'<p id="shown">{count} findings</p>'
         + "<table><thead><tr><th>severity</th><th>check</th><th>document</th><th>where</th>"
-        "<th>message</th><th>evidence</th></tr></thead>"
-        f'<tbody id="finding-rows">{rows}</tbody></table></section>'
+        '<th>message</th><th>evidence</th></tr></thead><tbody id="finding-rows">'
     )
+    for f in findings:
+        severity = _e_repeated(f["severity"])
+        check = _e_repeated(f["check"])
+        doc_id = f["doc_id"]
+        yield (
+            f'<tr class="finding" data-severity="{severity}" data-check="{check}"'
+            f' data-doc="{_e_repeated(doc_id or "")}">'
+            f'<td class="sev-{severity}">{severity}</td>'
+            f"<td>{check}</td><td>{_e_repeated(doc_id or '—')}</td>"
+            f"<td>{_e(f['where'])}</td><td>{_e(f['message'])}</td>"
+            f'<td class="evidence" lang="zh">{_e(f["evidence"])}</td></tr>'
+        )
+    yield "</tbody></table></section>"

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -197,6 +198,7 @@ def _parser() -> argparse.ArgumentParser:
         " (default build/corpus)",
     )
     _add_partitioned(assemble_cmd)
+    assemble_cmd.add_argument("--quiet", action="store_true", help="no progress output")
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
 
@@ -372,7 +374,12 @@ def _build(args: argparse.Namespace) -> int:
             executor.close()
         extracts = local_fragments(fragments, [path.name for path in files], work / "fetched")
         return _finish_fragments(
-            args.raw, extracts, args.out, work / "corpus", partitioned=args.partitioned
+            args.raw,
+            extracts,
+            args.out,
+            work / "corpus",
+            partitioned=args.partitioned,
+            quiet=args.quiet,
         )
 
 
@@ -480,12 +487,18 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _assemble(args: argparse.Namespace) -> int:
     return _finish_fragments(
-        args.raw, args.extracts, args.out, args.work, partitioned=args.partitioned
+        args.raw, args.extracts, args.out, args.work, partitioned=args.partitioned, quiet=args.quiet
     )
 
 
 def _finish_fragments(
-    raw: Path, extracts: Path, out: Path, work: Path, *, partitioned: bool = False
+    raw: Path,
+    extracts: Path,
+    out: Path,
+    work: Path,
+    *,
+    partitioned: bool = False,
+    quiet: bool = False,
 ) -> int:
     from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble_fragments
@@ -493,7 +506,15 @@ def _finish_fragments(
     for finding in unsupported_files(raw):
         print(f"warning: {finding.message}", file=sys.stderr)
 
-    summary, findings = assemble_fragments(raw, extracts, out, work, partitioned=partitioned)
+    started = time.perf_counter()
+
+    def progress(step: str) -> None:
+        if not quiet:
+            print(f"corpus: {step} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+    summary, findings = assemble_fragments(
+        raw, extracts, out, work, partitioned=partitioned, progress=progress
+    )
     _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0
 

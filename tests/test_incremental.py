@@ -81,8 +81,23 @@ def test_adding_a_document_rewrites_only_the_tables_it_has_rows_in(
     assemble_fragments(_raw(raw, without=(AGENDA,)), fragments, out, work)
     before = _inodes(out)
     shutil.copy(RAW / AGENDA, raw / AGENDA)
-    assemble_fragments(raw, fragments, out, work)
+    steps: list[str] = []
+    assemble_fragments(raw, fragments, out, work, progress=steps.append)
     after = _inodes(out)
+    # Each step is named as it starts, with what it has to do.
+    assert steps == [
+        "fragments",
+        "tables: 1 of 5 documents new or changed",
+        "meetings, links and checks across documents",
+        "search terms",
+        # The agenda alone: no other document holds a dictionary word it brings.
+        "search terms: 1 of 5 documents segmented",
+        "terms table",
+        "topic suggestions",
+        "Akoma Ntoso",
+        "validation report",
+        "database",
+    ]
     unchanged = sorted(name for name in before if before[name] == after[name])
     # The agenda has no rows in these, and nothing it adds changes them.
     assert unchanged == [

@@ -92,7 +92,13 @@ def assemble(
 
 
 def assemble_fragments(
-    raw_dir: Path, extract_dir: Path, out_dir: Path, work_dir: Path, *, partitioned: bool = False
+    raw_dir: Path,
+    extract_dir: Path,
+    out_dir: Path,
+    work_dir: Path,
+    *,
+    partitioned: bool = False,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> tuple[Summary, list[Finding]]:
     """Concatenate the fragments of the documents now in ``raw/``, link and check
     them, write tables, data package and report. ``work_dir`` keeps what the
@@ -100,7 +106,9 @@ def assemble_fragments(
     from; terms per document, topic suggestions): a table is rewritten only
     when a document whose rows it holds changed. With ``partitioned`` the
     tables are also written as ``out_dir/dataset/`` (see
-    :mod:`pipeline.corpus.partition`)."""
+    :mod:`pipeline.corpus.partition`). ``progress`` is told each step as it
+    starts."""
+    progress("fragments")
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
     findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
     names = [raw.name for raw in raw_files(raw_dir)]
@@ -140,6 +148,7 @@ def assemble_fragments(
             or rows_in(old_summaries, delta.dropped_files, table)
         )
 
+    progress(f"tables: {len(delta.added)} of {len(kept)} documents new or changed")
     # How each spliced table changed, for the database to follow.
     changes: dict[str, TableChange] = {}
     added_ids = tuple(sorted(str(summaries[name]["doc_id"]) for name in delta.added))
@@ -180,6 +189,7 @@ def assemble_fragments(
             f"CREATE VIEW {view} AS SELECT * FROM"
             f" read_parquet({_sql_list([str(source)])}, file_row_number = true)"
         )
+    progress("meetings, links and checks across documents")
     # Meetings, from the documents that serve them (one small row per document).
     meetings, meeting_of, meeting_findings = meetings_of(
         _rows(con, "SELECT * EXCLUDE (file_row_number) FROM _documents ORDER BY file_row_number"),
@@ -212,7 +222,7 @@ def assemble_fragments(
 
     dictionary = _dictionary_store(con, state, present, delta, kept, work_dir)
     term_counts, terms_change = write_terms_and_suggestions(
-        con, list(kept), paths, out_dir, work_dir, state.code, dictionary
+        con, list(kept), paths, out_dir, work_dir, state.code, dictionary, progress
     )
     if terms_change is not None:
         changes["terms"] = terms_change
@@ -234,9 +244,12 @@ def assemble_fragments(
     # (imported here: cobalt and lxml are for this step alone).
     from pipeline.corpus.akn import write_akn
 
+    progress("Akoma Ntoso")
     findings += write_akn(out_dir, work_dir, con=con)
     write_datapackage(out_dir, counts, sources)
+    progress("validation report")
     write_report(out_dir / "validation", findings, documents, counts, coverage)
+    progress("database")
     database = out_dir / DATABASE_NAME
     built_from = state.extra.get("database") if state.output_intact(database) else None
     state.extra["database"] = write_database(out_dir, built_from, changes)

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -201,6 +201,7 @@ def write_terms_and_suggestions(
     work_dir: Path,
     code: str = "",
     dictionary_store: Path | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> tuple[dict[str, int], TableChange | None]:
     """Write ``terms.parquet`` and ``topic_suggestions.parquet``; their row
     counts, and how the terms table changed (for the database). ``code`` keys
@@ -220,10 +221,13 @@ def write_terms_and_suggestions(
     sources_hash = _hash(json.dumps(sources.__dict__, default=sorted).encode())
     terms_dir = work_dir / "terms"
     terms_dir.mkdir(parents=True, exist_ok=True)
-    cached = segment_documents(sources, sources_hash, kept, fragments, work_dir, code)
+    progress("search terms")
+    cached = segment_documents(sources, sources_hash, kept, fragments, work_dir, code, progress)
+    progress("terms table")
     count, change = write_terms_table(
         con, dict(zip(kept, cached, strict=True)), out_dir, work_dir, code
     )
+    progress("topic suggestions")
     counts = {"terms": count, "topic_suggestions": _suggestions(sources, out_dir, work_dir)}
     return counts, change
 
@@ -332,9 +336,11 @@ def segment_documents(
     fragments: dict[str, Path],
     work_dir: Path,
     code: str = "",
+    progress: Callable[[str], None] = lambda step: None,
 ) -> list[Path]:
     """Each kept document's terms (``<work>/terms/<file>.parquet``), segmented
-    again only where its fragment or the dictionary terms in its text changed."""
+    again only where its fragment or the dictionary terms in its text changed;
+    ``progress`` hears how many were."""
     terms_dir = work_dir / "terms"
     state = TermsState.read(work_dir / _STATE)
     known = state.sources == sources_hash
@@ -345,6 +351,7 @@ def segment_documents(
     find_added, find_any = TermFinder(added), TermFinder(dictionary)
     seg: Segmenter | None = None
     documents: dict[str, tuple[str, frozenset[str]]] = {}
+    segmented = 0
     for name in kept:
         document = _Document(name, fragments[name], terms_dir)
         fragment, found = state.documents.get(name, ("", frozenset()))
@@ -362,12 +369,14 @@ def segment_documents(
             "\n".join(sorted(held)).encode(),
         )
         if cached_key(document.target) != key:
+            segmented += 1
             seg = seg or segmenter(sources).for_bulk()
             arrow = pa.Table.from_pydict(
                 terms_columns(document.texts(), seg), schema=TABLES["terms"].schema
             )
             arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
             write_table(arrow, document.target)
+    progress(f"search terms: {segmented} of {len(kept)} documents segmented")
     TermsState(sources_hash, dictionary, documents).write(work_dir / _STATE)
     wanted = {terms_dir / f"{name}{suffix}" for name in kept for suffix in (".parquet", ".text")}
     for stale in {*terms_dir.glob("*.parquet"), *terms_dir.glob("*.text")} - wanted:

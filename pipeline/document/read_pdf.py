@@ -22,9 +22,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import add, attrgetter, ne, sub
+from operator import add, itemgetter, ne, sub
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.models import SourceDocument, SourceLine
 
@@ -89,23 +89,12 @@ class PdfReadError(ValueError):
         super().__init__(f"{source}: {self.reason}")
 
 
-class _Char(NamedTuple):
-    """One character as drawn: origin, advance and size in points.
-
-    ``baseline`` is measured downward from the page top, so that sorting by it
-    gives reading order. A named tuple: a page has thousands of characters,
-    and a tuple is made and read faster than a dataclass.
-    """
-
-    text: str
-    x0: float
-    x1: float
-    baseline: float
-    size: float
-
-    @property
-    def is_space(self) -> bool:
-        return self.text.isspace()
+# One character as drawn: (text, x0, x1, baseline, size), origin, advance
+# and size in points. ``baseline`` is measured downward from the page top, so
+# that sorting by it gives reading order. A plain tuple: a page has thousands
+# of characters, and zip makes plain tuples at C speed (a named tuple costs
+# a second tuple per character); the readers unpack it by position.
+_Char = tuple[str, float, float, float, float]
 
 
 @dataclass(slots=True)
@@ -155,7 +144,7 @@ def read_pdf(
     pages = extract(data, name, max_pages)
     if not pages:
         raise PdfReadError(name, "PDF has no pages")
-    if not any(not char.is_space for page in pages for char in page.chars):
+    if not any(not char[0].isspace() for page in pages for char in page.chars):
         raise PdfReadError(
             name, f"no text layer on any of its {len(pages)} pages (scanned?); it needs OCR"
         )
@@ -424,19 +413,14 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                 advance_of[code] = per_mille / 1000.0 * em_width
             char_advances += map(advance_of.__getitem__, run_codes)
             sizes += itertools.repeat(size, end - start)
-        # The tuples made directly, without the Python frame of _Char.__new__.
-        new_char = functools.partial(tuple.__new__, _Char)
         chars = list(
-            map(
-                new_char,
-                zip(
-                    map(chr, kept_codes),
-                    origins_x,
-                    map(add, origins_x, char_advances),
-                    map(sub, itertools.repeat(crop_top), origins_y),
-                    sizes,
-                    strict=True,
-                ),
+            zip(
+                map(chr, kept_codes),
+                origins_x,
+                map(add, origins_x, char_advances),
+                map(sub, itertools.repeat(crop_top), origins_y),
+                sizes,
+                strict=True,
             )
         )
         return _Page(number=number, height=page.get_height(), chars=chars)
@@ -587,15 +571,7 @@ def _pdfplumber_page(page: pdfplumber.page.Page) -> _Page:
         # The text matrix gives the origin; its y is measured up from the
         # page bottom.
         origin_y = char["matrix"][5]
-        chars.append(
-            _Char(
-                text=text,
-                x0=char["x0"],
-                x1=char["x1"],
-                baseline=page.height - origin_y,
-                size=char["size"],
-            )
-        )
+        chars.append((text, char["x0"], char["x1"], page.height - origin_y, char["size"]))
     # Parsed layout objects are not needed again; free them as we go.
     page.close()
     return _Page(number=page.page_number, height=page.height, chars=chars)
@@ -660,8 +636,8 @@ def _page_lines(
     return lines
 
 
-_BASELINE_X0 = attrgetter("baseline", "x0")
-_X0 = attrgetter("x0")
+_BASELINE_X0 = itemgetter(3, 1)
+_X0 = itemgetter(1)
 
 
 def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
@@ -672,7 +648,7 @@ def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
     anchor = 0.0
     anchor_size = 0.0
     for char in ordered:
-        baseline, size = char.baseline, char.size
+        _text, _x0, _x1, baseline, size = char
         if group and baseline - anchor <= _LINE_TOLERANCE * (
             anchor_size if anchor_size > size else size
         ):
@@ -697,33 +673,35 @@ def _build_line(group: list[_Char]) -> _Line | None:
     # Per cell after the first: whether a narrow gap opened it.
     soft: list[bool] = []
     cell_x0: float | None = None
-    previous: _Char | None = None
+    # The previous drawn character's fields, once there is one.
+    has_previous = False
+    previous_text = ""
+    previous_x0 = previous_x1 = previous_size = 0.0
     spaced = False
     # Of the drawn (not space) characters, overprints included: the first
     # one's x0, the highest top and how many have each font size.
     first_x0: float | None = None
     top = math.inf
     size_counts: dict[float, int] = {}
-    for char in ordered:
-        text, x0, _x1, baseline, size = char
+    for text, x0, x1, baseline, size in ordered:
         if text.isspace():
             # A drawn space counts even when narrower than the gap rule's
             # threshold: Latin fonts (and STSong) have spaces of ~0.2-0.25 em.
-            spaced = previous is not None
+            spaced = has_previous
             continue
         if first_x0 is None:
             first_x0 = x0
         if baseline - size < top:
             top = baseline - size
         size_counts[size] = size_counts.get(size, 0) + 1
-        if previous is not None:
-            if text == previous.text and abs(x0 - previous.x0) < _OVERPRINT * size and not spaced:
+        if has_previous:
+            if text == previous_text and abs(x0 - previous_x0) < _OVERPRINT * size and not spaced:
                 continue
-            gap = x0 - previous.x1
-            pair = previous.size + size
+            gap = x0 - previous_x1
+            pair = previous_size + size
             if not spaced and gap > _SOFT_CELL_GAP * pair / 2:
                 cells.append((cell_x0 or 0.0, "".join(parts).strip()))
-                ends.append(previous.x1)
+                ends.append(previous_x1)
                 soft.append(gap <= _CELL_GAP * pair / 2)
                 parts, cell_x0 = [], None
             elif spaced or gap > _SPACE_GAP * pair / 2:
@@ -731,11 +709,12 @@ def _build_line(group: list[_Char]) -> _Line | None:
         if cell_x0 is None:
             cell_x0 = x0
         parts.append(text)
-        previous = char
+        has_previous = True
+        previous_text, previous_x0, previous_x1, previous_size = text, x0, x1, size
         spaced = False
     if parts:
         cells.append((cell_x0 or 0.0, "".join(parts).strip()))
-        ends.append(previous.x1 if previous is not None else 0.0)
+        ends.append(previous_x1 if has_previous else 0.0)
     text = " ".join(cell for _, cell in cells).rstrip()
     if not text or first_x0 is None:
         return None
@@ -949,5 +928,5 @@ def _char_width(chars: list[_Char]) -> float:
             widths.append(advance)
     if not widths:
         # No Chinese on the page: one em of the body font stands in.
-        widths = [char.size for char in chars if char.size > 0] or [10.0]
+        widths = [char[4] for char in chars if char[4] > 0] or [10.0]
     return round(statistics.median(widths), _ROUND)

@@ -401,8 +401,9 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
                     # as pdfminer has it. pdfium finds the glyph from the code
                     # point; where it cannot (no width comes back), the loose
                     # char box of the font's first such character, which also
-                    # covers the ink, stands in.
-                    found = glyph_width(font, ctypes.c_uint32(code), per_mille_size, width_ref)
+                    # covers the ink, stands in. The code goes as a plain int
+                    # (a C int, passed as the uint32_t is), not a c_uint32.
+                    found = glyph_width(font, code, per_mille_size, width_ref)
                     if found and width.value > 0:
                         per_mille = width.value
                     else:

@@ -9,6 +9,7 @@ Chinese text with spurious spaces.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import io
@@ -16,13 +17,14 @@ import itertools
 import math
 import re
 import statistics
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import add, itemgetter, ne, sub
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.models import SourceDocument, SourceLine
 
@@ -54,6 +56,9 @@ _HEAD_BYTES = 1024
 _TAIL_BYTES = 8192
 # Code points that may be pdfium's generated spacing rather than drawn text.
 _WHITESPACE = frozenset(ord(char) for char in " \u00a0\u3000")
+# The code points a page's character may be left out for: controls always,
+# whitespace where generated.
+_MAYBE_SKIPPED = frozenset(range(32)) | _WHITESPACE
 # Line positions are rounded so that float noise of an engine cannot change them.
 _ROUND = 2
 # Font sizes likewise, in points.
@@ -84,23 +89,12 @@ class PdfReadError(ValueError):
         super().__init__(f"{source}: {self.reason}")
 
 
-class _Char(NamedTuple):
-    """One character as drawn: origin, advance and size in points.
-
-    ``baseline`` is measured downward from the page top, so that sorting by it
-    gives reading order. A named tuple: a page has thousands of characters,
-    and a tuple is made and read faster than a dataclass.
-    """
-
-    text: str
-    x0: float
-    x1: float
-    baseline: float
-    size: float
-
-    @property
-    def is_space(self) -> bool:
-        return self.text.isspace()
+# One character as drawn: (text, x0, x1, baseline, size), origin, advance
+# and size in points. ``baseline`` is measured downward from the page top, so
+# that sorting by it gives reading order. A plain tuple: a page has thousands
+# of characters, and zip makes plain tuples at C speed (a named tuple costs
+# a second tuple per character); the readers unpack it by position.
+_Char = tuple[str, float, float, float, float]
 
 
 @dataclass(slots=True)
@@ -150,7 +144,7 @@ def read_pdf(
     pages = extract(data, name, max_pages)
     if not pages:
         raise PdfReadError(name, "PDF has no pages")
-    if not any(not char.is_space for page in pages for char in page.chars):
+    if not any(not char[0].isspace() for page in pages for char in page.chars):
         raise PdfReadError(
             name, f"no text layer on any of its {len(pages)} pages (scanned?); it needs OCR"
         )
@@ -340,6 +334,9 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
 
     The page's text comes in one call; per character only its origin and
     its text object are asked for (the object's font, size and scale once).
+    The page is read column by column, each column by a ``map`` over the
+    C functions and C-level operations: no Python statement runs per
+    character, which otherwise cost more than pdfium's calls themselves.
     """
     import ctypes
 
@@ -349,73 +346,119 @@ def _pdfium_page(page: pypdfium2.PdfPage, number: int) -> _Page:
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
-        count = raw.FPDFText_CountChars(handle)
-        codes = _page_codes(handle, count)
-        x = ctypes.c_double()
-        y = ctypes.c_double()
-        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-        is_generated = raw.FPDFText_IsGenerated
+        codes = _page_codes(handle, raw.FPDFText_CountChars(handle))
+        # Generated characters are pdfium's own guesses (spaces, line ends).
+        skipped = {
+            index
+            for index in itertools.compress(
+                itertools.count(), map(_MAYBE_SKIPPED.__contains__, codes)
+            )
+            if codes[index] < 32 or raw.FPDFText_IsGenerated(handle, index)
+        }
+        kept = list(itertools.filterfalse(skipped.__contains__, range(len(codes))))
+        count = len(kept)
+        kept_codes = list(map(codes.__getitem__, kept))
         object_of, char_origin = _per_character_calls()
+        objects = list(map(object_of, itertools.repeat(handle), kept))
+        xs, ys, x_slots, y_slots = _origin_buffers(count)
+        # The calls only write into the buffers: nothing to keep of the map.
+        collections.deque(
+            map(char_origin, itertools.repeat(handle), kept, x_slots, y_slots), maxlen=0
+        )
+        origins_x, origins_y = xs[:count], ys[:count]
+        # Font, size and scale belong to the text object, and a text object's
+        # characters come one after another: look them up once per run.
+        starts = list(itertools.compress(range(1, count), map(ne, objects[1:], objects)))
         matrix = raw.FS_MATRIX()
         width = ctypes.c_float()
         # Advance widths per font and code; a font handle is only trusted
         # within its page, as pdfium may free and reuse it afterwards.
         widths: dict[int, dict[int, float]] = {}
-        font_widths: dict[int, float] = {}
-        # Font, size and scale belong to the text object, and a text object's
-        # characters come one after another: look them up once per object.
-        current: int | None = -1
-        font = None
-        size = em_width = 0.0
-        chars: list[_Char] = []
-        append = chars.append
-        # The tuple made directly, without the Python frame of _Char.__new__.
-        new_char = functools.partial(tuple.__new__, _Char)
-        for index, code in enumerate(codes):
-            # Generated characters are pdfium's own guesses (spaces, line ends).
-            if code < 32 or (code in _WHITESPACE and is_generated(handle, index)):
-                continue
-            object_key = object_of(handle, index)
-            if object_key != current:
-                current = object_key
-                text_object = raw.FPDFText_GetTextObject(handle, index)
-                raw.FPDFText_GetMatrix(handle, index, matrix)
-                # The font size is the Tf operand; the matrix carries any
-                # scaling of the text or the page (Word writes Tf 1, scales by Tm).
-                font_size = raw.FPDFText_GetFontSize(handle, index)
-                size = font_size * math.hypot(matrix.c, matrix.d)
-                em_width = font_size * math.hypot(matrix.a, matrix.b)
-                font = raw.FPDFTextObj_GetFont(text_object)
-                font_widths = widths.setdefault(ctypes.cast(font, ctypes.c_void_p).value or 0, {})
-            char_origin(handle, index, x_ref, y_ref)
-            per_mille = font_widths.get(code)
-            if per_mille is None:
-                # The advance width from the font's widths (the /W array), as
-                # pdfminer has it. pdfium finds the glyph from the code point;
-                # where it cannot (no width comes back), the loose char box,
-                # which also covers the ink, stands in.
-                found = raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width)
-                if found and width.value > 0:
-                    per_mille = width.value
-                else:
-                    left, _b, right, _t = textpage.get_charbox(index, loose=True)
-                    per_mille = (right - left) * 1000.0 / em_width if em_width else 0.0
-                font_widths[code] = per_mille
-            origin_x = x.value
-            append(
-                new_char(
-                    (
-                        chr(code),
-                        origin_x,
-                        origin_x + per_mille / 1000.0 * em_width,
-                        crop_top - y.value,
-                        size,
-                    )
-                )
+        # The advances in points, per font and horizontal scale, and code.
+        advances: dict[tuple[int, float], dict[int, float]] = {}
+        sizes: list[float] = []
+        char_advances: list[float] = []
+        matrix_of, font_size_of, font_of, glyph_width = _per_object_calls()
+        matrix_ref, width_ref = ctypes.byref(matrix), ctypes.byref(width)
+        per_mille_size = ctypes.c_float(1000.0)
+        for start, end in itertools.pairwise([0, *starts, count] if count else []):
+            index = kept[start]
+            matrix_of(handle, index, matrix_ref)
+            # The font size is the Tf operand; the matrix carries any
+            # scaling of the text or the page (Word writes Tf 1, scales by Tm).
+            font_size = font_size_of(handle, index)
+            size = font_size * math.hypot(matrix.c, matrix.d)
+            em_width = font_size * math.hypot(matrix.a, matrix.b)
+            font_key = font_of(ctypes.c_void_p(objects[start])) or 0
+            font = ctypes.c_void_p(font_key)
+            font_widths = widths.setdefault(font_key, {})
+            advance_of = advances.setdefault((font_key, em_width), {})
+            run_codes = kept_codes[start:end]
+            for code in set(run_codes).difference(advance_of):
+                per_mille = font_widths.get(code)
+                if per_mille is None:
+                    # The advance width from the font's widths (the /W array),
+                    # as pdfminer has it. pdfium finds the glyph from the code
+                    # point; where it cannot (no width comes back), the loose
+                    # char box of the font's first such character, which also
+                    # covers the ink, stands in. The code goes as a plain int
+                    # (a C int, passed as the uint32_t is), not a c_uint32.
+                    found = glyph_width(font, code, per_mille_size, width_ref)
+                    if found and width.value > 0:
+                        per_mille = width.value
+                    else:
+                        first = kept[start + run_codes.index(code)]
+                        left, _b, right, _t = textpage.get_charbox(first, loose=True)
+                        per_mille = (right - left) * 1000.0 / em_width if em_width else 0.0
+                    font_widths[code] = per_mille
+                advance_of[code] = per_mille / 1000.0 * em_width
+            char_advances += map(advance_of.__getitem__, run_codes)
+            sizes += itertools.repeat(size, end - start)
+        chars = list(
+            zip(
+                map(chr, kept_codes),
+                origins_x,
+                map(add, origins_x, char_advances),
+                map(sub, itertools.repeat(crop_top), origins_y),
+                sizes,
+                strict=True,
             )
+        )
         return _Page(number=number, height=page.get_height(), chars=chars)
     finally:
         textpage.close()
+
+
+# Per thread: the buffers that pdfium writes character origins into.
+_ORIGIN_BUFFERS = threading.local()
+
+
+def _origin_buffers(count: int) -> tuple[Any, Any, list[Any], list[Any]]:
+    """Two arrays of at least ``count`` doubles (x and y) and a pointer to each slot.
+
+    Made once and grown as needed, so that a page's origins are asked for
+    by a ``map`` over ready pointers and read back as two slices.
+    """
+    import ctypes
+
+    buffers = getattr(_ORIGIN_BUFFERS, "buffers", None)
+    if buffers is None or len(buffers[2]) < count:
+        capacity = max(count, 2 * len(buffers[2]) if buffers else 4096)
+        xs = (ctypes.c_double * capacity)()
+        ys = (ctypes.c_double * capacity)()
+        step = ctypes.sizeof(ctypes.c_double)
+
+        def slots(array: Any) -> list[Any]:
+            # ``byref`` of a double, not of the array at an offset: a declared
+            # prototype (``POINTER(c_double)``) takes it too.
+            return [
+                ctypes.byref(ctypes.c_double.from_buffer(array, slot * step))
+                for slot in range(capacity)
+            ]
+
+        buffers = (xs, ys, slots(xs), slots(ys))
+        _ORIGIN_BUFFERS.buffers = buffers
+    return buffers
 
 
 def _unchecked(function: Callable[..., object], restype: type | None) -> Callable[..., object]:
@@ -426,12 +469,15 @@ def _unchecked(function: Callable[..., object], restype: type | None) -> Callabl
     declared type: a third of the cost of a call made once per character.
     The callers pass exactly the C types. pypdfium2's own function keeps its
     declaration; with ``restype=c_void_p`` an object comes back as its
-    address, an int that compares without a ``ctypes.cast``.
+    address, an int that compares without a ``ctypes.cast``. The prototype
+    keeps the GIL over the call (``PYFUNCTYPE``): these calls only read the
+    text page and return at once, and releasing and taking back the GIL
+    around each cost a fifth of their time.
     """
     import ctypes
 
     address = ctypes.cast(function, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(restype)(address)
+    return ctypes.PYFUNCTYPE(restype)(address)
 
 
 @functools.cache
@@ -444,6 +490,24 @@ def _per_character_calls() -> tuple[Callable[..., object], Callable[..., object]
     return (
         _unchecked(raw.FPDFText_GetTextObject, ctypes.c_void_p),
         _unchecked(raw.FPDFText_GetCharOrigin, ctypes.c_int),
+    )
+
+
+@functools.cache
+def _per_object_calls() -> tuple[Callable[..., object], ...]:
+    """``FPDFText_GetMatrix``, ``FPDFText_GetFontSize``, ``FPDFTextObj_GetFont``
+    (an address) and ``FPDFFont_GetGlyphWidth``, made once per text object
+    (a line, often): unchecked as the per-character calls, the callers
+    passing exact C types (the object and font as ``c_void_p``)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    return (
+        _unchecked(raw.FPDFText_GetMatrix, ctypes.c_int),
+        _unchecked(raw.FPDFText_GetFontSize, ctypes.c_double),
+        _unchecked(raw.FPDFTextObj_GetFont, ctypes.c_void_p),
+        _unchecked(raw.FPDFFont_GetGlyphWidth, ctypes.c_int),
     )
 
 
@@ -469,7 +533,7 @@ def _page_codes(handle: object, count: int) -> list[int]:
     # A surrogate pair decodes to the one character it stands for.
     text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
     if len(text) == count:
-        return [ord(char) for char in text]
+        return list(map(ord, text))
     return [raw.FPDFText_GetUnicode(handle, index) for index in range(count)]
 
 
@@ -508,15 +572,7 @@ def _pdfplumber_page(page: pdfplumber.page.Page) -> _Page:
         # The text matrix gives the origin; its y is measured up from the
         # page bottom.
         origin_y = char["matrix"][5]
-        chars.append(
-            _Char(
-                text=text,
-                x0=char["x0"],
-                x1=char["x1"],
-                baseline=page.height - origin_y,
-                size=char["size"],
-            )
-        )
+        chars.append((text, char["x0"], char["x1"], page.height - origin_y, char["size"]))
     # Parsed layout objects are not needed again; free them as we go.
     page.close()
     return _Page(number=page.page_number, height=page.height, chars=chars)
@@ -581,8 +637,8 @@ def _page_lines(
     return lines
 
 
-_BASELINE_X0 = attrgetter("baseline", "x0")
-_X0 = attrgetter("x0")
+_BASELINE_X0 = itemgetter(3, 1)
+_X0 = itemgetter(1)
 
 
 def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
@@ -593,7 +649,7 @@ def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
     anchor = 0.0
     anchor_size = 0.0
     for char in ordered:
-        baseline, size = char.baseline, char.size
+        _text, _x0, _x1, baseline, size = char
         if group and baseline - anchor <= _LINE_TOLERANCE * (
             anchor_size if anchor_size > size else size
         ):
@@ -618,33 +674,35 @@ def _build_line(group: list[_Char]) -> _Line | None:
     # Per cell after the first: whether a narrow gap opened it.
     soft: list[bool] = []
     cell_x0: float | None = None
-    previous: _Char | None = None
+    # The previous drawn character's fields, once there is one.
+    has_previous = False
+    previous_text = ""
+    previous_x0 = previous_x1 = previous_size = 0.0
     spaced = False
     # Of the drawn (not space) characters, overprints included: the first
     # one's x0, the highest top and how many have each font size.
     first_x0: float | None = None
     top = math.inf
     size_counts: dict[float, int] = {}
-    for char in ordered:
-        text, x0, _x1, baseline, size = char
+    for text, x0, x1, baseline, size in ordered:
         if text.isspace():
             # A drawn space counts even when narrower than the gap rule's
             # threshold: Latin fonts (and STSong) have spaces of ~0.2-0.25 em.
-            spaced = previous is not None
+            spaced = has_previous
             continue
         if first_x0 is None:
             first_x0 = x0
         if baseline - size < top:
             top = baseline - size
         size_counts[size] = size_counts.get(size, 0) + 1
-        if previous is not None:
-            if text == previous.text and abs(x0 - previous.x0) < _OVERPRINT * size and not spaced:
+        if has_previous:
+            if text == previous_text and abs(x0 - previous_x0) < _OVERPRINT * size and not spaced:
                 continue
-            gap = x0 - previous.x1
-            pair = previous.size + size
+            gap = x0 - previous_x1
+            pair = previous_size + size
             if not spaced and gap > _SOFT_CELL_GAP * pair / 2:
                 cells.append((cell_x0 or 0.0, "".join(parts).strip()))
-                ends.append(previous.x1)
+                ends.append(previous_x1)
                 soft.append(gap <= _CELL_GAP * pair / 2)
                 parts, cell_x0 = [], None
             elif spaced or gap > _SPACE_GAP * pair / 2:
@@ -652,11 +710,12 @@ def _build_line(group: list[_Char]) -> _Line | None:
         if cell_x0 is None:
             cell_x0 = x0
         parts.append(text)
-        previous = char
+        has_previous = True
+        previous_text, previous_x0, previous_x1, previous_size = text, x0, x1, size
         spaced = False
     if parts:
         cells.append((cell_x0 or 0.0, "".join(parts).strip()))
-        ends.append(previous.x1 if previous is not None else 0.0)
+        ends.append(previous_x1 if has_previous else 0.0)
     text = " ".join(cell for _, cell in cells).rstrip()
     if not text or first_x0 is None:
         return None
@@ -870,5 +929,5 @@ def _char_width(chars: list[_Char]) -> float:
             widths.append(advance)
     if not widths:
         # No Chinese on the page: one em of the body font stands in.
-        widths = [char.size for char in chars if char.size > 0] or [10.0]
+        widths = [char[4] for char in chars if char[4] > 0] or [10.0]
     return round(statistics.median(widths), _ROUND)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.corpus import load_seeds, make_document, write_corpus
 from pipeline.cli import main
@@ -131,3 +133,77 @@ def test_an_unchanged_corpus_segments_nothing_again(
     assert (tmp_path / "first" / "terms.parquet").read_bytes() == (
         tmp_path / "second" / "terms.parquet"
     ).read_bytes()
+
+
+_TERM_SOURCES = ("paragraphs", "recommendations", "resolution_paragraphs")
+
+
+@st.composite
+def _documents_terms(draw: st.DrawFn) -> dict[str, list[dict]]:
+    """Terms rows of a few documents (one file each; one file without rows),
+    with repeated and null sort values."""
+    symbols = draw(st.lists(st.sampled_from(["A/1", "A/10", "A/2", "B/1", "C"]), unique=True))
+    files = {}
+    for symbol in symbols:
+        files[symbol] = [
+            {
+                "source_table": source,
+                "doc_id": symbol,
+                "key": key,
+                "seq": seq,
+                "term": term,
+                "count": count,
+                "starts": [count],
+                "ends": [count + 1],
+                "in_dictionary": None,
+                "line_start": 1,
+                "line_end": 1,
+                "page": None,
+            }
+            for source, key, seq, term, count in draw(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(_TERM_SOURCES),
+                        st.sampled_from(["1", "2", "10"]),
+                        st.none() | st.integers(0, 2),
+                        st.sampled_from(["引渡", "引", "数据", "a"]),
+                        st.integers(0, 9),
+                    ),
+                    max_size=8,
+                )
+            )
+        ]
+    return files
+
+
+@settings(max_examples=40, deadline=None)
+@given(_documents_terms())
+def test_terms_files_put_in_order_document_by_document_give_duckdbs_order(
+    files: dict[str, list[dict]],
+) -> None:
+    import tempfile
+
+    import duckdb
+    import pyarrow as pa
+
+    from pipeline.corpus.assemble import arrow_batches
+    from pipeline.corpus.terms import _in_order, _symbols_of, _terms_query
+    from pipeline.schema import TABLES
+
+    schema = TABLES["terms"].schema
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for number, (symbol, rows) in enumerate(files.items()):
+            paths[f"file{number}"] = Path(folder) / f"{symbol.replace('/', '_')}.parquet"
+            pq.write_table(pa.Table.from_pylist(rows, schema), paths[f"file{number}"])
+        symbols = {name: _symbols_of(path) for name, path in paths.items()}
+        batches = arrow_batches(con, _terms_query(list(paths.values()))) if paths else []
+        expected = [row for batch in batches for row in batch.to_pylist()]
+        with _in_order(con, paths, symbols, Path(folder)) as batches:
+            got = [row for batch in batches for row in batch.to_pylist()]
+        assert got == expected
+        # What the spill files were written into is gone.
+        assert sorted(path.name for path in Path(folder).iterdir()) == sorted(
+            path.name for path in paths.values()
+        )

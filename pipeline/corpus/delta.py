@@ -223,12 +223,12 @@ def merged_batches(
     at = blocks.index(key)
     old_batches = pq.ParquetFile(old).iter_batches(batch_size=_MERGE_BATCH_ROWS)
     # A dropped document's rows are whole runs: they are left out run by run.
-    kept = (run for run in _runs(old_batches, blocks) if run[0][at] not in dropped)
-    for _block, run in heapq.merge(kept, _runs(added, blocks), key=lambda run: run[0]):
+    kept = (run for run in runs_of(old_batches, blocks) if run[0][at] not in dropped)
+    for _block, run in heapq.merge(kept, runs_of(added, blocks), key=lambda run: run[0]):
         yield run
 
 
-def _runs(
+def runs_of(
     batches: Iterable[pa.RecordBatch], blocks: Sequence[str]
 ) -> Iterator[tuple[tuple[str, ...], pa.RecordBatch]]:
     """Each batch cut where the value of ``blocks`` changes, with that value."""

@@ -26,7 +26,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -37,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.corpus.database import TableChange, file_key
-from pipeline.corpus.delta import merged_batches, stat_key
+from pipeline.corpus.delta import merged_batches, runs_of, stat_key
 from pipeline.corpus.write import CACHE_KEY, cached_key, write_batches, write_table
 from pipeline.schema import TABLES
 from pipeline.search.engine import (
@@ -248,7 +249,6 @@ def write_terms_table(
     table changed (None: written whole). While the table is the one last written,
     only the documents whose terms file changed are taken out and put in again
     (see :func:`pipeline.corpus.delta.merged_batches`)."""
-    from pipeline.corpus.assemble import arrow_batches
 
     terms = TABLES["terms"]
     target = out_dir / "terms.parquet"
@@ -282,14 +282,12 @@ def write_terms_table(
             dropped,
             tuple(sorted({doc_id for name in changed for doc_id in symbols[name]})),
         )
-        added_batches: Iterable[pa.RecordBatch] = ()
-        if changed:
-            added_batches = arrow_batches(con, _terms_query([cached[name] for name in changed]))
-        merged = merged_batches(target, dropped, added_batches, _BLOCKS)
-        count = write_batches(terms.schema, merged, target)
+        with _in_order(con, {name: cached[name] for name in changed}, symbols, work_dir) as added:
+            merged = merged_batches(target, dropped, added, _BLOCKS)
+            count = write_batches(terms.schema, merged, target)
     elif cached:
-        query = _terms_query(list(cached.values()))
-        count = write_batches(terms.schema, arrow_batches(con, query), target)
+        with _in_order(con, cached, symbols, work_dir) as batches:
+            count = write_batches(terms.schema, batches, target)
     else:
         count = write_batches(terms.schema, [], target)
     record = {
@@ -300,6 +298,70 @@ def write_terms_table(
     }
     _write_atomic(record_path, json.dumps(record, sort_keys=True).encode())
     return count, change
+
+
+@contextmanager
+def _in_order(
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, Path],
+    symbols: dict[str, list[str | None] | None],
+    work_dir: Path,
+) -> Iterator[Iterable[pa.RecordBatch]]:
+    """The rows of these terms files in the table's order, as a build from scratch has them.
+
+    Where each file holds one document's rows (or none) and no two files the
+    same document, the table is each value of the columns before ``doc_id``
+    (the source table), then each document in ``doc_id`` order, its rows in
+    the order of the remaining columns: a document's file is read once, sorted
+    alone and its runs appended to one spill file per source table, which are
+    then read back in order. Memory is one document and one batch, whatever
+    the corpus; nothing is sorted across documents. Other files go through
+    DuckDB's ORDER BY.
+    """
+    named = {name: (symbols.get(name) or [None])[0] for name in files}
+    one_each = all(_one_document(symbols.get(name)) for name in files) and len(
+        {symbol for symbol in named.values() if symbol is not None}
+    ) == sum(1 for symbol in named.values() if symbol is not None)
+    if not one_each:
+        from pipeline.corpus.assemble import arrow_batches
+
+        yield arrow_batches(con, _terms_query(list(files.values())))
+        return
+    schema = TABLES["terms"].schema
+    order = TABLES["terms"].order
+    groups = _BLOCKS[:-1]
+    with tempfile.TemporaryDirectory(prefix="terms-", dir=work_dir) as spill:
+        writers: dict[tuple[str, ...], pa.ipc.RecordBatchStreamWriter] = {}
+        paths: dict[tuple[str, ...], Path] = {}
+        try:
+            by_symbol = sorted((symbol, name) for name, symbol in named.items() if symbol)
+            for _symbol, name in by_symbol:
+                table = pq.read_table(files[name])
+                if not table.num_rows:
+                    continue
+                # Stable, strings by their bytes and nulls last (Arrow's
+                # default), as DuckDB's ORDER BY … NULLS LAST, file row.
+                table = table.sort_by(
+                    [(column, "ascending") for column in order if column != "doc_id"]
+                )
+                for value, run in runs_of(table.to_batches(), groups):
+                    if value not in writers:
+                        paths[value] = Path(spill) / f"{len(paths)}.arrows"
+                        writers[value] = pa.ipc.new_stream(paths[value], schema)
+                    # In the table's schema (a terms file also carries its cache key).
+                    writers[value].write_batch(
+                        pa.RecordBatch.from_arrays(run.columns, schema=schema)
+                    )
+        finally:
+            for writer in writers.values():
+                writer.close()
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            for value in sorted(paths):
+                with pa.ipc.open_stream(paths[value]) as reader:
+                    yield from reader
+
+        yield batches()
 
 
 def _terms_query(paths: list[Path]) -> str:

@@ -348,7 +348,10 @@ def _limits(args: argparse.Namespace) -> Limits:
 def _build(args: argparse.Namespace) -> int:
     from pipeline.catalog import raw_files
     from pipeline.executors import DaskExecutor, ExecutorChoice, local_fragments, make_executor
+    from pipeline.store import skip_pandas_in_pyarrow
 
+    # Both stages read and write Arrow data, never pandas objects.
+    skip_pandas_in_pyarrow()
     files = raw_files(args.raw)
     catalog = load_catalog(args.raw / "catalog.csv", args.raw)
     _print_errors(catalog.findings)
@@ -502,7 +505,10 @@ def _finish_fragments(
 ) -> int:
     from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble_fragments
+    from pipeline.store import skip_pandas_in_pyarrow
 
+    # The corpus stage reads and writes Arrow data and never pandas objects.
+    skip_pandas_in_pyarrow()
     for finding in unsupported_files(raw):
         print(f"warning: {finding.message}", file=sys.stderr)
 

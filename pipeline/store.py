@@ -136,7 +136,8 @@ CORPUS_TABLES = ("meetings", "terms", "topic_suggestions")
 
 def skip_pandas_in_pyarrow() -> None:
     """Let pyarrow build arrays without importing pandas (half a second of the
-    start-up of ``pipeline extract``, which make runs once per file).
+    start-up of ``pipeline extract``, which make runs once per file, and of the
+    corpus stage).
 
     pyarrow imports pandas the first time it converts Python objects, to ask
     whether they are pandas objects, and remembers the answer. Here it is

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,19 @@ def test_every_relative_link_of_the_readme_resolves() -> None:
     relative = [link for link in links if "://" not in link]
     assert "docs/contract.md" in relative
     assert [link for link in relative if not (ROOT / link).exists()] == []
+
+
+def test_the_corpus_stage_does_not_import_pandas(tmp_path: Path) -> None:
+    # pandas costs a corpus stage half a second of start-up and is not used there.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(AGENDA_WG7, raw / "CTOC_COP_WG.7_2017_1.zh.txt")
+    script = (
+        "import sys; from pipeline.cli import main;"
+        f" code = main(['build', '--raw', {str(raw)!r}, '--out', {str(tmp_path / 'out')!r},"
+        " '--quiet']); print(code, 'pandas' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["0", "False"]

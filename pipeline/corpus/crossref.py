@@ -90,17 +90,19 @@ def _adopted_against_provisional(tables: Tables) -> list[Finding]:
         if isinstance(row.get("item"), str):
             key = (row.get("doc_id") or "", row.get("agenda") or "")
             agendas[key].setdefault(row["item"], row)
+    ordered = sorted(agendas.items())
+    # Only a meeting's own provisional agendas are compared: looked up by its
+    # key, not found among every agenda of the corpus for each report.
+    provisional_of: dict[tuple[Any, ...], list[tuple[str, dict[str, Row]]]] = defaultdict(list)
+    for (other_id, other_agenda), provisional in ordered:
+        if other_agenda == "provisional" and other_id in documents:
+            provisional_of[_meeting_key(documents[other_id])].append((other_id, provisional))
     findings: list[Finding] = []
-    for (doc_id, agenda), adopted in sorted(agendas.items()):
+    for (doc_id, agenda), adopted in ordered:
         if agenda != "adopted" or doc_id not in documents:
             continue
-        for (other_id, other_agenda), provisional in sorted(agendas.items()):
-            if (
-                other_agenda != "provisional"
-                or other_id == doc_id
-                or other_id not in documents
-                or not _same_meeting(documents[doc_id], documents[other_id])
-            ):
+        for other_id, provisional in provisional_of.get(_meeting_key(documents[doc_id]), ()):
+            if other_id == doc_id or not _same_meeting(documents[doc_id], documents[other_id]):
                 continue
             findings += _compare_agendas(doc_id, adopted, other_id, provisional)
     return findings

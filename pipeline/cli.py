@@ -198,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
         " (default build/corpus)",
     )
     _add_partitioned(assemble_cmd)
+    assemble_cmd.add_argument(
+        "--jobs",
+        type=_positive_int,
+        help="processes that segment the search terms when many documents changed"
+        " (default: one per core)",
+    )
     assemble_cmd.add_argument("--quiet", action="store_true", help="no progress output")
     assemble_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     assemble_cmd.set_defaults(func=_assemble)
@@ -383,6 +389,7 @@ def _build(args: argparse.Namespace) -> int:
             work / "corpus",
             partitioned=args.partitioned,
             quiet=args.quiet,
+            jobs=args.jobs if args.executor == "local" and args.scheduler is None else None,
         )
 
 
@@ -490,7 +497,13 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _assemble(args: argparse.Namespace) -> int:
     return _finish_fragments(
-        args.raw, args.extracts, args.out, args.work, partitioned=args.partitioned, quiet=args.quiet
+        args.raw,
+        args.extracts,
+        args.out,
+        args.work,
+        partitioned=args.partitioned,
+        quiet=args.quiet,
+        jobs=args.jobs,
     )
 
 
@@ -502,6 +515,7 @@ def _finish_fragments(
     *,
     partitioned: bool = False,
     quiet: bool = False,
+    jobs: int | None = None,
 ) -> int:
     from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble_fragments
@@ -519,7 +533,7 @@ def _finish_fragments(
             print(f"corpus: {step} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
 
     summary, findings = assemble_fragments(
-        raw, extracts, out, work, partitioned=partitioned, progress=progress
+        raw, extracts, out, work, partitioned=partitioned, progress=progress, jobs=jobs
     )
     _print_summary(summary, findings, out)
     return 1 if summary.findings.get("error") else 0

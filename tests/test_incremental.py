@@ -91,7 +91,7 @@ def test_adding_a_document_rewrites_only_the_tables_it_has_rows_in(
         "meetings, links and checks across documents",
         "search terms",
         # The agenda alone: no other document holds a dictionary word it brings.
-        "search terms: 1 of 5 documents segmented",
+        "search terms: segmenting 1 of 5 documents",
         "terms table",
         "topic suggestions",
         "Akoma Ntoso",
@@ -251,3 +251,34 @@ def test_merged_runs_give_the_rows_of_the_spliced_query(
             list(delta.merged_batches(old, dropped, batches, ("source", "doc_id"))), schema
         )
         assert [tuple(row.values()) for row in merged.to_pylist()] == expected
+
+
+def test_terms_segmented_in_worker_processes_are_those_segmented_here(
+    fragments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    from pipeline.corpus import terms
+
+    raw = _raw(tmp_path / "raw")
+    monkeypatch.setattr(terms, "PARALLEL_FROM", 1)
+    pools: list[int] = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **options: object) -> None:
+            pools.append(max_workers)
+            super().__init__(max_workers, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    steps: list[str] = []
+    assemble_fragments(raw, fragments, tmp_path / "two", tmp_path / "two-work", jobs=2)
+    assert pools == [2]
+    assemble_fragments(
+        raw, fragments, tmp_path / "one", tmp_path / "one-work", jobs=1, progress=steps.append
+    )
+    assert "search terms: segmenting 5 of 5 documents" in steps
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+    for name in ("one-work", "two-work"):
+        assert len(list((tmp_path / name / "terms").glob("*.parquet"))) == 5
+    for path in (tmp_path / "one-work" / "terms").glob("*.parquet"):
+        assert path.read_bytes() == (tmp_path / "two-work" / "terms" / path.name).read_bytes()

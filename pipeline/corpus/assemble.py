@@ -99,6 +99,7 @@ def assemble_fragments(
     *,
     partitioned: bool = False,
     progress: Callable[[str], None] = lambda step: None,
+    jobs: int | None = None,
 ) -> tuple[Summary, list[Finding]]:
     """Concatenate the fragments of the documents now in ``raw/``, link and check
     them, write tables, data package and report. ``work_dir`` keeps what the
@@ -107,8 +108,11 @@ def assemble_fragments(
     when a document whose rows it holds changed. With ``partitioned`` the
     tables are also written as ``out_dir/dataset/`` (see
     :mod:`pipeline.corpus.partition`). ``progress`` is told each step as it
-    starts."""
+    starts. ``jobs`` processes (default: one per core this process may use)
+    segment the search terms where many documents are to be."""
     progress("fragments")
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
     findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
     names = [raw.name for raw in raw_files(raw_dir)]
@@ -222,7 +226,7 @@ def assemble_fragments(
 
     dictionary = _dictionary_store(con, state, present, delta, kept, work_dir)
     term_counts, terms_change = write_terms_and_suggestions(
-        con, list(kept), paths, out_dir, work_dir, state.code, dictionary, progress
+        con, kept, paths, out_dir, work_dir, state.code, dictionary, progress, jobs
     )
     if terms_change is not None:
         changes["terms"] = terms_change

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -62,6 +62,8 @@ _STATE = "terms_state.json"
 # The terms table's leading order columns up to the symbol: each of their values
 # is one document's run of rows, where a splice puts that document's rows.
 _BLOCKS = TABLES["terms"].order[: TABLES["terms"].order.index("doc_id") + 1]
+# Rows per batch of the spill files of a table written from scratch.
+_SPILL_BATCH_ROWS = 64 * 1024
 
 
 def corpus_dictionary(con: duckdb.DuckDBPyConnection, fragment_list: str) -> DictionarySources:
@@ -169,19 +171,18 @@ def _read_text(path: Path, fragment: str) -> str | None:
 class _Document:
     """One kept document: its fragment, read and normalized only when needed."""
 
-    def __init__(self, name: str, path: Path, terms_dir: Path) -> None:
+    def __init__(self, name: str, path: Path, terms_dir: Path, fragment: str) -> None:
         self.name = name
         self.path = path
-        self.fragment = _hash(path.read_bytes())
+        # The fragment's content hash, as the corpus stage found it.
+        self.fragment = fragment
         self.text_path = terms_dir / f"{name}.text"
         self.target = terms_dir / f"{name}.parquet"
         self._texts: list[IndexedText] | None = None
 
     def texts(self) -> list[IndexedText]:
         if self._texts is None:
-            fragment = pq.read_table(self.path, columns=list(INDEXED_TABLES))
-            tables = {table: fragment.column(table)[0].as_py() or [] for table in INDEXED_TABLES}
-            self._texts = indexed_texts(tables)
+            self._texts = _fragment_texts(self.path)
         return self._texts
 
     def searched_text(self, kept: bool) -> str:
@@ -196,16 +197,19 @@ class _Document:
 
 def write_terms_and_suggestions(
     con: duckdb.DuckDBPyConnection,
-    kept: list[str],
+    kept: Mapping[str, str],
     fragments: dict[str, Path],
     out_dir: Path,
     work_dir: Path,
     code: str = "",
     dictionary_store: Path | None = None,
     progress: Callable[[str], None] = lambda step: None,
+    jobs: int = 1,
 ) -> tuple[dict[str, int], TableChange | None]:
     """Write ``terms.parquet`` and ``topic_suggestions.parquet``; their row
-    counts, and how the terms table changed (for the database). ``code`` keys
+    counts, and how the terms table changed (for the database). ``kept`` maps
+    each kept document's file to its fragment's content hash; ``jobs``
+    processes segment the documents where many are to be. ``code`` keys
     what is kept to the code that made it (:func:`pipeline.corpus.delta.code_key`);
     ``dictionary_store`` holds the kept fragments' dictionary words (read
     instead of every fragment)."""
@@ -223,7 +227,9 @@ def write_terms_and_suggestions(
     terms_dir = work_dir / "terms"
     terms_dir.mkdir(parents=True, exist_ok=True)
     progress("search terms")
-    cached = segment_documents(sources, sources_hash, kept, fragments, work_dir, code, progress)
+    cached = segment_documents(
+        sources, sources_hash, kept, fragments, work_dir, code, progress, jobs
+    )
     progress("terms table")
     count, change = write_terms_table(
         con, dict(zip(kept, cached, strict=True)), out_dir, work_dir, code
@@ -333,6 +339,18 @@ def _in_order(
     with tempfile.TemporaryDirectory(prefix="terms-", dir=work_dir) as spill:
         writers: dict[tuple[str, ...], pa.ipc.RecordBatchStreamWriter] = {}
         paths: dict[tuple[str, ...], Path] = {}
+        # A document's runs are small: they go to the spill files gathered in
+        # batches of about _SPILL_BATCH_ROWS, the batches a query's answer has.
+        held: dict[tuple[str, ...], list[pa.RecordBatch]] = {}
+
+        def spill_out(value: tuple[str, ...]) -> None:
+            if value not in writers:
+                paths[value] = Path(spill) / f"{len(paths)}.arrows"
+                writers[value] = pa.ipc.new_stream(paths[value], schema)
+            whole = pa.Table.from_batches(held.pop(value), schema).combine_chunks()
+            for batch in whole.to_batches():
+                writers[value].write_batch(batch)
+
         try:
             by_symbol = sorted((symbol, name) for name, symbol in named.items() if symbol)
             for _symbol, name in by_symbol:
@@ -345,20 +363,23 @@ def _in_order(
                     [(column, "ascending") for column in order if column != "doc_id"]
                 )
                 for value, run in runs_of(table.to_batches(), groups):
-                    if value not in writers:
-                        paths[value] = Path(spill) / f"{len(paths)}.arrows"
-                        writers[value] = pa.ipc.new_stream(paths[value], schema)
                     # In the table's schema (a terms file also carries its cache key).
-                    writers[value].write_batch(
+                    held.setdefault(value, []).append(
                         pa.RecordBatch.from_arrays(run.columns, schema=schema)
                     )
+                    if sum(batch.num_rows for batch in held[value]) >= _SPILL_BATCH_ROWS:
+                        spill_out(value)
+            for value in list(held):
+                spill_out(value)
         finally:
             for writer in writers.values():
                 writer.close()
 
         def batches() -> Iterator[pa.RecordBatch]:
             for value in sorted(paths):
-                with pa.ipc.open_stream(paths[value]) as reader:
+                # Read, not mapped: a mapped file's pages would count in this
+                # process's memory as it is read (the whole spill, gigabytes).
+                with pa.ipc.open_stream(pa.OSFile(str(paths[value]))) as reader:
                     yield from reader
 
         yield batches()
@@ -394,11 +415,12 @@ def _one_document(symbols: list[str | None] | None) -> bool:
 def segment_documents(
     sources: DictionarySources,
     sources_hash: str,
-    kept: list[str],
+    kept: Mapping[str, str],
     fragments: dict[str, Path],
     work_dir: Path,
     code: str = "",
     progress: Callable[[str], None] = lambda step: None,
+    jobs: int = 1,
 ) -> list[Path]:
     """Each kept document's terms (``<work>/terms/<file>.parquet``), segmented
     again only where its fragment or the dictionary terms in its text changed;
@@ -411,11 +433,10 @@ def segment_documents(
     removed = state.dictionary - dictionary
     added = dictionary - state.dictionary
     find_added, find_any = TermFinder(added), TermFinder(dictionary)
-    seg: Segmenter | None = None
+    todo: list[tuple[_Document, str]] = []
     documents: dict[str, tuple[str, frozenset[str]]] = {}
-    segmented = 0
-    for name in kept:
-        document = _Document(name, fragments[name], terms_dir)
+    for name, fragment_hash in kept.items():
+        document = _Document(name, fragments[name], terms_dir, fragment_hash)
         fragment, found = state.documents.get(name, ("", frozenset()))
         if fragment == document.fragment:
             held = found - removed
@@ -431,19 +452,74 @@ def segment_documents(
             "\n".join(sorted(held)).encode(),
         )
         if cached_key(document.target) != key:
-            segmented += 1
-            seg = seg or segmenter(sources).for_bulk()
-            arrow = pa.Table.from_pydict(
-                terms_columns(document.texts(), seg), schema=TABLES["terms"].schema
-            )
-            arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
-            write_table(arrow, document.target)
-    progress(f"search terms: {segmented} of {len(kept)} documents segmented")
+            todo.append((document, key))
+    progress(f"search terms: segmenting {len(todo)} of {len(kept)} documents")
+    _segment(todo, sources, jobs)
     TermsState(sources_hash, dictionary, documents).write(work_dir / _STATE)
     wanted = {terms_dir / f"{name}{suffix}" for name in kept for suffix in (".parquet", ".text")}
     for stale in {*terms_dir.glob("*.parquet"), *terms_dir.glob("*.text")} - wanted:
         stale.unlink()
     return [terms_dir / f"{name}.parquet" for name in kept]
+
+
+# From how many documents to segment the work goes to worker processes (each
+# builds its own segmenter, about a second); fewer are segmented here.
+PARALLEL_FROM = 64
+
+
+def _segment(todo: list[tuple[_Document, str]], sources: DictionarySources, jobs: int) -> None:
+    """Write the terms file of each ``(document, cache key)``: in ``jobs``
+    worker processes where there are many, else here. Each file depends on its
+    document alone, so which process writes it does not change a byte."""
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        tasks = [(document.path, document.target, key) for document, key in todo]
+        # Spawned, not forked: this process holds DuckDB's and Arrow's threads.
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_segmenting,
+            initargs=(sources,),
+        ) as pool:
+            chunk = max(1, len(tasks) // (jobs * 8))
+            for _ in pool.map(_segment_file, tasks, chunksize=chunk):
+                pass
+        return
+    seg = segmenter(sources).for_bulk() if todo else None
+    for document, key in todo:
+        _write_terms(document.texts(), document.target, key, seg)
+
+
+# A worker process's segmenter (see _start_segmenting).
+_WORKER_SEGMENTER: Segmenter | None = None
+
+
+def _start_segmenting(sources: DictionarySources) -> None:
+    global _WORKER_SEGMENTER
+    _WORKER_SEGMENTER = segmenter(sources).for_bulk()
+
+
+def _segment_file(task: tuple[Path, Path, str]) -> None:
+    path, target, key = task
+    _write_terms(_fragment_texts(path), target, key, _WORKER_SEGMENTER)
+
+
+def _write_terms(texts: list[IndexedText], target: Path, key: str, seg: Segmenter | None) -> None:
+    if seg is None:
+        raise RuntimeError("no segmenter: the worker was not started")
+    arrow = pa.Table.from_pydict(terms_columns(texts, seg), schema=TABLES["terms"].schema)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
+    write_table(arrow, target)
+
+
+def _fragment_texts(path: Path) -> list[IndexedText]:
+    """The texts of a fragment that are searched (see :func:`indexed_texts`)."""
+    fragment = pq.read_table(path, columns=list(INDEXED_TABLES))
+    return indexed_texts(
+        {table: fragment.column(table)[0].as_py() or [] for table in INDEXED_TABLES}
+    )
 
 
 def _suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path) -> int:

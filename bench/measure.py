@@ -40,6 +40,7 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
     from pipeline.store import save_result
 
     imports_s = time.perf_counter() - STARTED
+    tree = _TreeMemory()
     raw, out, work = Path(params["raw"]), Path(params["out"]), Path(params["work"])
     files = raw_files(raw)
     size = sum(path.stat().st_size for path in files)
@@ -89,7 +90,45 @@ def text(params: dict[str, Any]) -> dict[str, Any]:
         "errors": errors,
         "results_sha256": fingerprint,
         **_memory(),
+        "peak_tree_rss_mb": tree.stop(),
     }
+
+
+class _TreeMemory:
+    """The peak of this process's resident memory plus its live children's
+    (worker processes run at the same time), sampled every 0.2 s on Linux;
+    None elsewhere."""
+
+    def __init__(self) -> None:
+        import os
+        import threading
+
+        self._pid = os.getpid()
+        self._peak = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self._peak = max(self._peak, _tree_rss_kb(self._pid))
+
+    def stop(self) -> float | None:
+        self._done.set()
+        self._thread.join()
+        return round(self._peak / 1024, 1) if self._peak else None
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and its descendants (kB), from /proc."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            rss = next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+            kids = [int(child) for child in children.read().split()]
+    except (OSError, ValueError):
+        return 0
+    return rss + sum(_tree_rss_kb(kid) for kid in kids)
 
 
 def assemble_again(params: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ pipeline reads like the seeds (functional only; nothing here is timed)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from bench.corpus import generate, load_seeds, make_document, render_pdfs, write_corpus
@@ -79,8 +80,10 @@ def test_the_table_puts_each_figure_beside_its_target_and_says_whether_it_is_met
         "peak_rss_mb": 200.0,
         "peak_child_rss_mb": 0.0,
     }
+    # At 1,000 documents the process and its workers together held more.
+    larger = {**run, "size": 1000, "peak_tree_rss_mb": 2100.0}
     results = {
-        "text": [run],
+        "text": [run, larger],
         "scaling": {"identical": True, "local_speedup": 1.9, "dask_speedup": 1.7},
         "pdf": {
             "pages": 200,
@@ -103,8 +106,35 @@ def test_the_table_puts_each_figure_beside_its_target_and_says_whether_it_is_met
     assert ">= 2.5 MB/s/core" in line("N=100: per-document stage, text")
     assert "4.6 MB/s (0.5 s) NOT met" in line("N=100: corpus stage (first build)")
     assert "200 MB met" in line("N=100: peak memory")
+    assert "2100 MB NOT met" in line("N=1000: peak memory")
+    assert "x10.50" in line("peak memory, smallest -> largest N")
     assert "local processes 1.90x, dask 1.70x met" in line("speed-up of extraction")
     assert "160 pages/s/core met (end to end 80)" in line("PDF, 200 pages")
     assert "pdfplumber extract_text 20.0" in line("  PDF reader only")
     assert "0.050 s met" in line("no-op make (1000 documents)")
     assert "3.00 s NOT met" in line("make after adding 1 report to 1000")
+
+
+def test_the_memory_of_worker_processes_counts_with_the_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bench.measure import _tree_rss_kb
+
+    alone = _tree_rss_kb(os.getpid())
+    # A child that holds 200 MB until told to stop.
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; b = bytearray(200 << 20); sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            with_child = _tree_rss_kb(os.getpid())
+            if with_child - alone > 180 << 10:
+                break
+            time.sleep(0.05)
+        assert with_child - alone > 180 << 10
+    finally:
+        child.communicate(b"")

@@ -185,6 +185,10 @@ class _Document:
             self._texts = _fragment_texts(self.path)
         return self._texts
 
+    def release(self) -> None:
+        """Let go of the texts read (:meth:`texts` reads them again)."""
+        self._texts = None
+
     def searched_text(self, kept: bool) -> str:
         """The text its dictionary terms are looked for in: the kept one when
         ``kept`` and there is one for this fragment, else made and kept."""
@@ -453,6 +457,15 @@ def segment_documents(
         )
         if cached_key(document.target) != key:
             todo.append((document, key))
+            # Many to segment: each document's texts are read again when it is
+            # segmented, not held here for every one of them.
+            if len(todo) == PARALLEL_FROM:
+                for waiting, _ in todo:
+                    waiting.release()
+            elif len(todo) > PARALLEL_FROM:
+                document.release()
+        else:
+            document.release()
     progress(f"search terms: segmenting {len(todo)} of {len(kept)} documents")
     _segment(todo, sources, jobs)
     TermsState(sources_hash, dictionary, documents).write(work_dir / _STATE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -90,20 +90,48 @@ def _write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], handle:
     with pq.ParquetWriter(handle, schema, compression="zstd", write_statistics=True) as writer:
         pending: list[pa.RecordBatch] = []
         held = 0
-        for batch in batches:
-            pending.append(_cast(batch, schema))
+        for batch in _regular(batches, schema):
+            pending.append(batch)
             held += batch.num_rows
             total += batch.num_rows
-            if held >= ROW_GROUP_ROWS:
-                whole = pa.Table.from_batches(pending, schema)
-                # Contiguous: where the writer cuts pages depends on where the
-                # input's chunks end, and the same rows must give the same bytes.
-                writer.write_table(whole.slice(0, ROW_GROUP_ROWS).combine_chunks())
-                rest = whole.slice(ROW_GROUP_ROWS)
-                pending, held = rest.to_batches(), rest.num_rows
+            if held == ROW_GROUP_ROWS:
+                writer.write_table(pa.Table.from_batches(pending, schema))
+                pending, held = [], 0
         if pending or total == 0:
-            writer.write_table(pa.Table.from_batches(pending, schema).combine_chunks())
+            writer.write_table(pa.Table.from_batches(pending, schema))
     return total
+
+
+# Rows per batch handed to the Parquet writer. Where the writer cuts pages
+# depends on where its input's chunks end: the same rows in batches of this
+# size (a divisor of ROW_GROUP_ROWS, a multiple of the writer's 1,024-row
+# steps) give the same bytes whatever batches they came in.
+WRITE_BATCH_ROWS = 64 * 1024
+
+
+def _regular(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """``batches`` cast to ``schema`` and cut or joined into batches of
+    :data:`WRITE_BATCH_ROWS` rows (the last one shorter)."""
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        batch = _cast(batch, schema)
+        while batch.num_rows:
+            take = min(batch.num_rows, WRITE_BATCH_ROWS - rows)
+            held.append(batch.slice(0, take))
+            rows += take
+            batch = batch.slice(take)
+            if rows == WRITE_BATCH_ROWS:
+                yield _joined(held, schema)
+                held, rows = [], 0
+    if rows:
+        yield _joined(held, schema)
+
+
+def _joined(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.RecordBatch:
+    if len(batches) == 1:
+        return batches[0]
+    return pa.Table.from_batches(batches, schema).combine_chunks().to_batches()[0]
 
 
 def _cast(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:

@@ -496,6 +496,10 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _assemble(args: argparse.Namespace) -> int:
+    from pipeline.store import skip_pandas_in_pyarrow
+
+    # The corpus stage reads and writes Arrow data, never pandas objects.
+    skip_pandas_in_pyarrow()
     return _finish_fragments(
         args.raw,
         args.extracts,
@@ -519,10 +523,7 @@ def _finish_fragments(
 ) -> int:
     from pipeline.catalog import unsupported_files
     from pipeline.corpus.assemble import assemble_fragments
-    from pipeline.store import skip_pandas_in_pyarrow
 
-    # The corpus stage reads and writes Arrow data and never pandas objects.
-    skip_pandas_in_pyarrow()
     for finding in unsupported_files(raw):
         print(f"warning: {finding.message}", file=sys.stderr)
 

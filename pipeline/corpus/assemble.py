@@ -108,11 +108,11 @@ def assemble_fragments(
     when a document whose rows it holds changed. With ``partitioned`` the
     tables are also written as ``out_dir/dataset/`` (see
     :mod:`pipeline.corpus.partition`). ``progress`` is told each step as it
-    starts. ``jobs`` processes (default: one per core this process may use)
+    starts. ``jobs`` processes (default: one per core)
     segment the search terms where many documents are to be."""
     progress("fragments")
     if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        jobs = os.cpu_count() or 1  # as the local executors count cores
     catalog = load_catalog(raw_dir / "catalog.csv", raw_dir)
     findings: list[Finding] = [*catalog.findings, *unsupported_files(raw_dir)]
     names = [raw.name for raw in raw_files(raw_dir)]

@@ -329,10 +329,9 @@ def _in_order(
     DuckDB's ORDER BY.
     """
     named = {name: (symbols.get(name) or [None])[0] for name in files}
-    one_each = all(_one_document(symbols.get(name)) for name in files) and len(
-        {symbol for symbol in named.values() if symbol is not None}
-    ) == sum(1 for symbol in named.values() if symbol is not None)
-    if not one_each:
+    present = [symbol for symbol in named.values() if symbol is not None]
+    one_each = all(_one_document(symbols.get(name)) for name in files)
+    if not one_each or len(set(present)) != len(present):
         from pipeline.corpus.assemble import arrow_batches
 
         yield arrow_batches(con, _terms_query(list(files.values())))
@@ -346,11 +345,13 @@ def _in_order(
         # A document's runs are small: they go to the spill files gathered in
         # batches of about _SPILL_BATCH_ROWS, the batches a query's answer has.
         held: dict[tuple[str, ...], list[pa.RecordBatch]] = {}
+        held_rows: dict[tuple[str, ...], int] = {}
 
         def spill_out(value: tuple[str, ...]) -> None:
             if value not in writers:
                 paths[value] = Path(spill) / f"{len(paths)}.arrows"
                 writers[value] = pa.ipc.new_stream(paths[value], schema)
+            held_rows.pop(value)
             whole = pa.Table.from_batches(held.pop(value), schema).combine_chunks()
             for batch in whole.to_batches():
                 writers[value].write_batch(batch)
@@ -371,7 +372,8 @@ def _in_order(
                     held.setdefault(value, []).append(
                         pa.RecordBatch.from_arrays(run.columns, schema=schema)
                     )
-                    if sum(batch.num_rows for batch in held[value]) >= _SPILL_BATCH_ROWS:
+                    held_rows[value] = held_rows.get(value, 0) + run.num_rows
+                    if held_rows[value] >= _SPILL_BATCH_ROWS:
                         spill_out(value)
             for value in list(held):
                 spill_out(value)

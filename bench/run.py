@@ -378,22 +378,9 @@ def _differing(left: Path, right: Path) -> list[str]:
 def _same_file(left: Path, right: Path) -> bool:
     if left.suffix != ".duckdb":
         return left.read_bytes() == right.read_bytes()
-    return _database_rows(left) == _database_rows(right)
+    from pipeline.corpus.database import database_rows
 
-
-def _database_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    import duckdb
-
-    with duckdb.connect(str(path), read_only=True) as con:
-        names = [
-            row[0]
-            for row in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY 1"
-            ).fetchall()
-        ]
-        return {
-            name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names
-        }
+    return database_rows(left) == database_rows(right)
 
 
 def _fresh(path: Path) -> Path:

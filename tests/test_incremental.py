@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 from pipeline.corpus import delta
 from pipeline.corpus.assemble import assemble_fragments
+from pipeline.corpus.database import database_rows
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 # An annotated agenda: no recommendations, index entries, participants or instrument paragraphs.
@@ -52,16 +53,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _database(folder: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(folder / "untoc.duckdb"), read_only=True) as con:
-        names = [
-            row[0]
-            for row in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY 1"
-            ).fetchall()
-        ]
-        return {
-            name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names
-        }
+    return database_rows(folder / "untoc.duckdb")
 
 
 def _from_scratch(raw: Path, fragments: Path, tmp_path: Path) -> Path:

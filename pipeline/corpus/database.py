@@ -162,6 +162,23 @@ def write_database(
     return keys
 
 
+def database_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of a database file and its rows, in a stable order: what
+    two databases are compared by (DuckDB stamps the file itself)."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY 1"
+            ).fetchall()
+        ]
+        return {
+            name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names
+        }
+
+
 def table_keys(processed_dir: Path) -> dict[str, str]:
     """Each table file's size, modification time and inode (the files are only
     ever replaced whole, by rename)."""

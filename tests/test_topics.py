@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -244,6 +245,14 @@ def test_a_new_report_adding_only_a_long_phrase_to_the_dictionary_is_counted_alo
     assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "scratch" / name).read_bytes()
 
 
+def _store_state(con: Any) -> list[list[tuple]]:
+    """What a count store holds, table by table, in a stable order."""
+    return [
+        sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+        for table in ("term_features", "docs", "doc_frequencies", "rec_features")
+    ]
+
+
 def test_a_short_dictionary_word_gained_or_lost_recounts_the_documents_it_changes(
     tmp_path: Path,
 ) -> None:
@@ -272,12 +281,6 @@ def test_a_short_dictionary_word_gained_or_lost_recounts_the_documents_it_change
     assert "境数" not in plain.subwords("跨境数据调取")
     assert "境数" in wider.subwords("跨境数据调取")
 
-    def state(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
-        return [
-            sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in ("term_features", "docs", "doc_frequencies", "rec_features")
-        ]
-
     con = duckdb.connect(str(tmp_path / "counts.duckdb"))
     store = CountStore(con, "key")
     checksums = store.checksums(path)
@@ -287,7 +290,7 @@ def test_a_short_dictionary_word_gained_or_lost_recounts_the_documents_it_change
         fresh = duckdb.connect()
         scratch = CountStore(fresh, "key")
         scratch.update(path, checksums, seg)
-        assert state(con) == state(fresh)
+        assert _store_state(con) == _store_state(fresh)
         expected = build_model(Inputs(recommendations, inputs.entries, rows), seg)
         assert store.model(inputs, seg).vectors == expected.vectors
     con.close()
@@ -319,12 +322,6 @@ def test_documents_counted_in_batches_give_the_store_of_one_batch_and_survive_a_
     inputs = Inputs(recommendations, [{"topic": "数据调取", "rec_id": "A/1#1"}], ())
     seg = Segmenter(DictionarySources((), (), ("数据调取",)))
 
-    def state(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
-        return [
-            sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in ("term_features", "docs", "doc_frequencies", "rec_features")
-        ]
-
     whole = CountStore(duckdb.connect(), "key")
     checksums = whole.checksums(path)
     assert whole.update(path, checksums, seg) == ["A/1", "B/1", "C/1", None]
@@ -341,7 +338,7 @@ def test_documents_counted_in_batches_give_the_store_of_one_batch_and_survive_a_
     one_by_one = CountStore(duckdb.connect(), "key", batch_rows=1)
     assert one_by_one.update(path, checksums, seg) == ["A/1", "B/1", "C/1", None]
     assert batches == [["A/1"], ["B/1"], ["C/1"], [None]]
-    assert state(one_by_one.con) == state(whole.con)
+    assert _store_state(one_by_one.con) == _store_state(whole.con)
     assert one_by_one.model(inputs, seg).vectors == whole.model(inputs, seg).vectors
 
     # Batches of two rows ([A/1], [B/1, C/1], [None]); the run stops in the last.
@@ -359,5 +356,5 @@ def test_documents_counted_in_batches_give_the_store_of_one_batch_and_survive_a_
     assert counted == [("A/1",), ("B/1",), ("C/1",)]
     monkeypatch.setattr(CountStore, "_count", count)
     assert stopped.update(path, checksums, seg) == [None]
-    assert state(con) == state(whole.con)
+    assert _store_state(con) == _store_state(whole.con)
     con.close()

@@ -272,5 +272,45 @@ def test_terms_segmented_in_worker_processes_are_those_segmented_here(
     assert _files(tmp_path / "two") == _files(tmp_path / "one")
     for name in ("one-work", "two-work"):
         assert len(list((tmp_path / name / "terms").glob("*.parquet"))) == 5
-    for path in (tmp_path / "one-work" / "terms").glob("*.parquet"):
+    for path in (tmp_path / "one-work" / "terms").glob("*"):
         assert path.read_bytes() == (tmp_path / "two-work" / "terms" / path.name).read_bytes()
+    # The workers found each document's dictionary terms as this process did.
+    state = "terms_state.json"
+    assert (tmp_path / "one-work" / state).read_bytes() == (
+        tmp_path / "two-work" / state
+    ).read_bytes()
+
+
+def test_workers_find_and_segment_a_new_document_as_this_process_does(
+    fragments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.corpus import terms
+
+    monkeypatch.setattr(terms, "PARALLEL_FROM", 1)
+    in_workers = terms._in_workers
+    pooled: list[tuple[int, int]] = []
+
+    def counted(todo: list, unread: list, *args: object) -> object:
+        pooled.append((len(todo), len(unread)))
+        return in_workers(todo, unread, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(terms, "_in_workers", counted)
+    # A working-group report: one other document holds a dictionary word it brings.
+    new = "CTOC_COP_WG.4_2018_1.zh.txt"
+    steps: dict[int, list[str]] = {}
+    for jobs in (1, 2):
+        raw, out, work = (tmp_path / f"{part}-{jobs}" for part in ("raw", "out", "work"))
+        assemble_fragments(_raw(raw, without=(new,)), fragments, out, work, jobs=jobs)
+        shutil.copy(RAW / new, raw / new)
+        steps[jobs] = []
+        assemble_fragments(raw, fragments, out, work, jobs=jobs, progress=steps[jobs].append)
+    assert pooled == [(0, 4), (1, 1)]
+    assert "search terms: segmenting 2 of 5 documents" in steps[1]
+    assert (
+        "search terms: segmenting 1 of 5 documents and the 1 new or changed ones"
+        " (where their terms changed)"
+    ) in steps[2]
+    assert _files(tmp_path / "out-2") == _files(tmp_path / "out-1")
+    assert _files(tmp_path / "work-2" / "terms") == _files(tmp_path / "work-1" / "terms")
+    state = "terms_state.json"
+    assert (tmp_path / "work-2" / state).read_bytes() == (tmp_path / "work-1" / state).read_bytes()

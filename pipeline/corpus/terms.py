@@ -430,7 +430,9 @@ def segment_documents(
 ) -> list[Path]:
     """Each kept document's terms (``<work>/terms/<file>.parquet``), segmented
     again only where its fragment or the dictionary terms in its text changed;
-    ``progress`` hears how many were."""
+    ``progress`` hears how many were. Where many documents are new or changed,
+    worker processes find their dictionary terms and segment them, each
+    reading its fragment once."""
     terms_dir = work_dir / "terms"
     state = TermsState.read(work_dir / _STATE)
     known = state.sources == sources_hash
@@ -438,43 +440,66 @@ def segment_documents(
     # Removed terms drop out of the kept sets; added ones are looked for.
     removed = state.dictionary - dictionary
     added = dictionary - state.dictionary
-    find_added, find_any = TermFinder(added), TermFinder(dictionary)
+    find_added = TermFinder(added)
     todo: list[tuple[_Document, str]] = []
+    # New or changed fragments: which dictionary terms they hold is not known.
+    unread: list[_Document] = []
     documents: dict[str, tuple[str, frozenset[str]]] = {}
     for name, fragment_hash in kept.items():
         document = _Document(name, fragments[name], terms_dir, fragment_hash)
         fragment, found = state.documents.get(name, ("", frozenset()))
-        if fragment == document.fragment:
-            held = found - removed
-            if added:
-                held |= find_added.found_in(document.searched_text(kept=True))
-        else:
-            held = find_any.found_in(document.searched_text(kept=False))
+        if fragment != document.fragment:
+            unread.append(document)
+            continue
+        held = found - removed
+        if added:
+            held |= find_added.found_in(document.searched_text(kept=True))
         documents[name] = (document.fragment, frozenset(held))
-        key = _hash(
-            document.fragment.encode(),
-            _SEGMENTATION.encode(),
-            code.encode(),
-            "\n".join(sorted(held)).encode(),
-        )
-        if cached_key(document.target) != key:
-            todo.append((document, key))
-            # Many to segment: each document's texts are read again when it is
-            # segmented, not held here for every one of them.
-            if len(todo) == PARALLEL_FROM:
-                for waiting, _ in todo:
-                    waiting.release()
-            elif len(todo) > PARALLEL_FROM:
-                document.release()
-        else:
+        _queue(todo, document, _terms_key(document.fragment, code, held))
+    if jobs > 1 and len(todo) + len(unread) >= PARALLEL_FROM:
+        for document in [*(document for document, _ in todo), *unread]:
             document.release()
-    progress(f"search terms: segmenting {len(todo)} of {len(kept)} documents")
-    _segment(todo, sources, jobs)
+        progress(
+            f"search terms: segmenting {len(todo)} of {len(kept)} documents"
+            f" and the {len(unread)} new or changed ones (where their terms changed)"
+        )
+        documents.update(_in_workers(todo, unread, sources, dictionary, code, jobs))
+    else:
+        find_any = TermFinder(dictionary)
+        for document in unread:
+            held = frozenset(find_any.found_in(document.searched_text(kept=False)))
+            documents[document.name] = (document.fragment, held)
+            _queue(todo, document, _terms_key(document.fragment, code, held))
+        progress(f"search terms: segmenting {len(todo)} of {len(kept)} documents")
+        _segment_here(todo, sources)
     TermsState(sources_hash, dictionary, documents).write(work_dir / _STATE)
     wanted = {terms_dir / f"{name}{suffix}" for name in kept for suffix in (".parquet", ".text")}
     for stale in {*terms_dir.glob("*.parquet"), *terms_dir.glob("*.text")} - wanted:
         stale.unlink()
     return [terms_dir / f"{name}.parquet" for name in kept]
+
+
+def _terms_key(fragment: str, code: str, held: Iterable[str]) -> str:
+    """What a document's terms file is made from: its fragment, the
+    segmentation, the code and the dictionary terms its text holds."""
+    return _hash(
+        fragment.encode(), _SEGMENTATION.encode(), code.encode(), "\n".join(sorted(held)).encode()
+    )
+
+
+def _queue(todo: list[tuple[_Document, str]], document: _Document, key: str) -> None:
+    """Add the document to ``todo`` unless its terms file has this key. Many
+    to segment: each document's texts are read again when it is segmented,
+    not held here for every one of them."""
+    if cached_key(document.target) == key:
+        document.release()
+        return
+    todo.append((document, key))
+    if len(todo) == PARALLEL_FROM:
+        for waiting, _ in todo:
+            waiting.release()
+    elif len(todo) > PARALLEL_FROM:
+        document.release()
 
 
 # From how many documents to segment the segmenter is first made faster for
@@ -485,50 +510,87 @@ BULK_FROM = 8
 PARALLEL_FROM = 64
 
 
-def _segment(todo: list[tuple[_Document, str]], sources: DictionarySources, jobs: int) -> None:
-    """Write the terms file of each ``(document, cache key)``: in ``jobs``
-    worker processes where there are many, else here. Each file depends on its
-    document alone, so which process writes it does not change a byte."""
-    if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        tasks = [(document.path, document.target, key) for document, key in todo]
-        # Spawned, not forked: this process holds DuckDB's and Arrow's threads.
-        with ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_segmenting,
-            initargs=(sources,),
-        ) as pool:
-            chunk = max(1, len(tasks) // (jobs * 8))
-            for _ in pool.map(_segment_file, tasks, chunksize=chunk):
-                pass
+def _segment_here(todo: list[tuple[_Document, str]], sources: DictionarySources) -> None:
+    """Write the terms file of each ``(document, cache key)`` in this process."""
+    if not todo:
         return
-    seg = segmenter(sources) if todo else None
-    if seg is not None and len(todo) >= BULK_FROM:
+    seg = segmenter(sources)
+    if len(todo) >= BULK_FROM:
         seg = seg.for_bulk()
     for document, key in todo:
         _write_terms(document.texts(), document.target, key, seg)
 
 
-# A worker process's segmenter (see _start_segmenting).
-_WORKER_SEGMENTER: Segmenter | None = None
+def _in_workers(
+    todo: list[tuple[_Document, str]],
+    unread: list[_Document],
+    sources: DictionarySources,
+    dictionary: frozenset[str],
+    code: str,
+    jobs: int,
+) -> dict[str, tuple[str, frozenset[str]]]:
+    """In ``jobs`` worker processes: write the terms file of each ``(document,
+    cache key)`` of ``todo``; find the dictionary terms of each document of
+    ``unread`` and write its terms file if its key changed. Returns what each
+    of ``unread`` holds. Each file depends on its document alone, so which
+    process writes it does not change a byte."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    tasks: list[tuple[_Document, str | None]] = [*todo, *((document, None) for document in unread)]
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    # Spawned, not forked: this process holds DuckDB's and Arrow's threads.
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(sources, dictionary, code),
+    ) as pool:
+        chunk = max(1, len(tasks) // (jobs * 8))
+        for (document, _), held in zip(tasks, pool.map(_work, tasks, chunksize=chunk), strict=True):
+            if held is not None:
+                found[document.name] = (document.fragment, held)
+    return found
 
 
-def _start_segmenting(sources: DictionarySources) -> None:
-    global _WORKER_SEGMENTER
-    _WORKER_SEGMENTER = segmenter(sources).for_bulk()
+class _Worker:
+    """A worker process's segmenter and dictionary (see :func:`_start_worker`)."""
+
+    def __init__(self, sources: DictionarySources, dictionary: frozenset[str], code: str) -> None:
+        self.segmenter = segmenter(sources).for_bulk()
+        self.finder = TermFinder(dictionary)
+        self.code = code
 
 
-def _segment_file(task: tuple[Path, Path, str]) -> None:
-    path, target, key = task
-    _write_terms(_fragment_texts(path), target, key, _WORKER_SEGMENTER)
+_WORKER: _Worker | None = None
 
 
-def _write_terms(texts: list[IndexedText], target: Path, key: str, seg: Segmenter | None) -> None:
-    if seg is None:
-        raise RuntimeError("no segmenter: the worker was not started")
+def _start_worker(sources: DictionarySources, dictionary: frozenset[str], code: str) -> None:
+    global _WORKER
+    _WORKER = _Worker(sources, dictionary, code)
+
+
+def _work(task: tuple[_Document, str | None]) -> frozenset[str] | None:
+    """Segment a document under its key; with no key, first find its
+    dictionary terms (returned) and the key they give."""
+    if _WORKER is None:
+        raise RuntimeError("the worker was not started")
+    document, key = task
+    held = None
+    try:
+        if key is None:
+            held = frozenset(_WORKER.finder.found_in(document.searched_text(kept=False)))
+            key = _terms_key(document.fragment, _WORKER.code, held)
+            if cached_key(document.target) == key:
+                return held
+        _write_terms(document.texts(), document.target, key, _WORKER.segmenter)
+        return held
+    finally:
+        # The pool holds a chunk's tasks until the chunk is done.
+        document.release()
+
+
+def _write_terms(texts: list[IndexedText], target: Path, key: str, seg: Segmenter) -> None:
     arrow = pa.Table.from_pydict(terms_columns(texts, seg), schema=TABLES["terms"].schema)
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), _KEY: key})
     write_table(arrow, target)

@@ -68,9 +68,10 @@ def rejected_row(table: str, row: dict[str, Any], reason: str) -> Finding:
     )
 
 
-# Rows per row group: what ``pq.write_table`` uses by default, so that a table
-# written in batches has the same layout as one written whole.
-ROW_GROUP_ROWS = 1024 * 1024
+# Rows per row group, for a table written in batches as for one written whole.
+# A row group is held in memory until it is written, so its size, not the
+# corpus's, bounds what writing a table holds.
+ROW_GROUP_ROWS = 128 * 1024
 
 
 def write_batches(
@@ -157,7 +158,13 @@ def cached_key(path: Path) -> str | None:
 def write_table(arrow: pa.Table, path: Path) -> str:
     """Write ``arrow`` to ``path`` atomically; return the file's SHA-256."""
     buffer = io.BytesIO()
-    pq.write_table(arrow, buffer, compression="zstd", write_statistics=True)
+    pq.write_table(
+        arrow,
+        buffer,
+        compression="zstd",
+        write_statistics=True,
+        row_group_size=ROW_GROUP_ROWS,
+    )
     data = buffer.getvalue()
     write_atomic(path, data)
     return hashlib.sha256(data).hexdigest()

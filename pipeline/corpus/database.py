@@ -23,6 +23,11 @@ from pipeline.schema import TABLES
 
 DATABASE_NAME = "untoc.duckdb"
 
+# The most memory DuckDB's buffers may take in each connection of the corpus
+# stage; past it, sorts and joins spill to disk. Otherwise they grow with the
+# corpus towards most of the machine's memory.
+DUCKDB_MEMORY = "256MB"
+
 # name → (description, query). Read in the README ("For analysts") and the site.
 VIEWS: dict[str, tuple[str, str]] = {
     "recommendation_topics": (
@@ -139,7 +144,12 @@ def write_database(
     try:
         if reuse:
             shutil.copyfile(target, tmp_name)
-        with duckdb.connect(tmp_name) as con:
+        with (
+            tempfile.TemporaryDirectory(prefix="untoc-spill-") as spill,
+            duckdb.connect(tmp_name) as con,
+        ):
+            con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+            con.execute(f"SET temp_directory = {_quote(spill)}")
             if reuse:
                 assert built_from is not None
                 copied = []

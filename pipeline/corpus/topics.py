@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.corpus.database import DUCKDB_MEMORY
 from pipeline.corpus.write import CACHE_KEY, cached_key
 from pipeline.records import TopicSuggestionRow
 
@@ -483,7 +484,7 @@ CACHE_VERSION = "2"
 # The widths of the dictionary words :meth:`Segmenter.subwords` finds inside a term.
 SUBWORD_WIDTHS = (2, 3)
 # DuckDB's memory for the counts (it spills to the work folder beyond it).
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = DUCKDB_MEMORY
 # Rows of terms counted in one transaction of the count store: what DuckDB
 # holds at once stays far below MEMORY_LIMIT whatever the corpus.
 COUNT_BATCH_ROWS = 1_000_000
@@ -551,7 +552,15 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
             recommendations=read_parquet(
                 recs_path, ["rec_id", "doc_id", "line_start", "line_end", "page"]
             ).to_pylist(),
-            entries=read_parquet(entries_path, ["topic", "rec_id"]).to_pylist(),
+            # The model reads the topics and the recommendations they file:
+            # each pair once, not each entry (an entry of every index document).
+            entries=[
+                {"topic": topic, "rec_id": rec_id}
+                for topic, rec_id in con.execute(
+                    "SELECT DISTINCT topic, rec_id"
+                    f" FROM read_parquet('{_sql_text(str(entries_path))}') ORDER BY ALL"
+                ).fetchall()
+            ],
             terms=(),
         )
         rows = suggestion_table(store.model(inputs, seg), inputs.recommendations)

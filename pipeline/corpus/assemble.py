@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,13 @@ from pipeline.corpus.crossref import (
     _speakers_against_attendance,
     _unresolved_index_entries,
 )
-from pipeline.corpus.database import DATABASE_NAME, TableChange, file_key, write_database
+from pipeline.corpus.database import (
+    DATABASE_NAME,
+    DUCKDB_MEMORY,
+    TableChange,
+    file_key,
+    write_database,
+)
 from pipeline.corpus.delta import (
     Delta,
     State,
@@ -42,10 +49,11 @@ from pipeline.corpus.delta import (
     spliced_query,
     stat_key,
 )
+from pipeline.corpus.findings import FindingSpool, SortedFindings
 from pipeline.corpus.link import create_link_views
 from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.partition import remove_dataset, write_partitioned
-from pipeline.corpus.report import sort_findings, write_report
+from pipeline.corpus.report import write_report
 from pipeline.corpus.write import rejected_row, to_arrow, write_batches, write_datapackage
 from pipeline.document.checks.common import ATTENDING_ROLES
 from pipeline.models import Finding
@@ -64,8 +72,6 @@ from pipeline.store import (
 # (their meeting_id).
 LINKED = ("index_entries", "documents")
 
-# The most memory DuckDB's buffers may take in the corpus stage.
-DUCKDB_MEMORY = "768MB"
 
 # Rows per batch streamed from DuckDB to the writer.
 BATCH_ROWS = 64 * 1024
@@ -88,7 +94,9 @@ def assemble(
         work = Path(folder)
         for result in results:
             save_result(result, work / "extract" / f"{result.source_file}.parquet")
-        return assemble_fragments(raw_dir, work / "extract", out_dir, work / "corpus")
+        summary, findings = assemble_fragments(raw_dir, work / "extract", out_dir, work / "corpus")
+        # Read before the folder holding them goes.
+        return summary, list(findings)
 
 
 def assemble_fragments(
@@ -100,7 +108,7 @@ def assemble_fragments(
     partitioned: bool = False,
     progress: Callable[[str], None] = lambda step: None,
     jobs: int | None = None,
-) -> tuple[Summary, list[Finding]]:
+) -> tuple[Summary, SortedFindings]:
     """Concatenate the fragments of the documents now in ``raw/``, link and check
     them, write tables, data package and report. ``work_dir`` keeps what the
     next run reuses (:mod:`pipeline.corpus.delta`: what each table was made
@@ -126,6 +134,8 @@ def assemble_fragments(
     remove_stale_temporaries(out_dir)
     remove_stale_temporaries(out_dir / "validation")
     remove_stale_temporaries(work_dir)
+    # The many findings (the fragments', those across documents) go to disk.
+    spool = FindingSpool(work_dir)
     state_path = work_dir / "state.json"
     state = State.load(state_path, code_key())
     con = duckdb.connect()
@@ -179,7 +189,7 @@ def assemble_fragments(
                 f"SELECT * EXCLUDE (_f, _i) FROM all_{name} ORDER BY {_order(table.order)}, _f, _i"
             )
         state.record_output(target, _write_query(con, query, table.schema, target))
-    findings += _fragment_findings(con, state, present, hashes, work_dir)
+    spool.add_store(_fragment_findings(con, state, present, hashes, work_dir))
     for name in TABLES:
         if name in CORPUS_TABLES:
             continue
@@ -220,7 +230,7 @@ def assemble_fragments(
         batches = arrow.to_batches() if query is None else arrow_batches(con, query)
         target = out_dir / f"{name}.parquet"
         write_if_changed(schema, batches, target, state)
-    findings += _cross_document_findings(con)
+    spool.add(_cross_document_findings(con))
     coverage = _coverage(con, state, present, delta, kept, work_dir)
     from pipeline.corpus.terms import write_terms_and_suggestions
 
@@ -235,7 +245,6 @@ def assemble_fragments(
         if not state.output_intact(target):
             state.record_output(target, term_counts[name])
     counts = {name: state.output_rows(out_dir / f"{name}.parquet") for name in TABLES}
-    findings = sort_findings(findings)
     sources = [
         {
             "path": f"raw/{doc['source_file']}",
@@ -250,9 +259,11 @@ def assemble_fragments(
 
     progress("Akoma Ntoso")
     findings += write_akn(out_dir, work_dir, con=con)
+    spool.add(findings)
+    ordered = spool.sorted(con)
     write_datapackage(out_dir, counts, sources)
     progress("validation report")
-    write_report(out_dir / "validation", findings, documents, counts, coverage)
+    write_report(out_dir / "validation", ordered, documents, counts, coverage)
     progress("database")
     database = out_dir / DATABASE_NAME
     built_from = state.extra.get("database") if state.output_intact(database) else None
@@ -268,15 +279,14 @@ def assemble_fragments(
     }
     state.kept = kept
     state.save(state_path)
+    severities = Counter(finding.severity for finding in ordered)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),
         rows=counts,
-        findings={
-            s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")
-        },
+        findings={s: severities.get(s, 0) for s in ("error", "warning", "info")},
     )
-    return summary, findings
+    return summary, ordered
 
 
 def _sql_list(items: Sequence[str]) -> str:
@@ -445,9 +455,10 @@ def _fragment_findings(
     present: dict[str, Path],
     hashes: dict[str, str],
     work_dir: Path,
-) -> list[Finding]:
-    """Every finding the per-document stage reported (failed documents' too),
-    kept in ``<work>/findings.parquet`` and read again only from changed fragments."""
+) -> Path:
+    """The file of every finding the per-document stage reported (failed
+    documents' too), ``<work>/findings.parquet``, read again only from changed
+    fragments."""
     gone, new = _changed_fragments(state, present, hashes)
     store = work_dir / "findings.parquet"
 
@@ -469,9 +480,7 @@ def _fragment_findings(
         con, state, store, rows_of, dropped=gone, added=new, everything=list(present),
         order=("source_file",),
     )  # fmt: skip
-    columns = ", ".join(f'"{name}"' for name, _ in _FINDING_SQL)
-    rows = con.execute(f"SELECT {columns} FROM read_parquet({_sql_list([str(store)])})").fetchall()
-    return [Finding(*row) for row in rows]
+    return store
 
 
 _FINDING_SQL = (
@@ -523,8 +532,8 @@ def arrow_batches(con: duckdb.DuckDBPyConnection, query: str) -> pa.RecordBatchR
     return fetch(BATCH_ROWS)
 
 
-def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
-    """The checks across documents, each on the few rows it reads."""
+def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """The checks across documents, each on the few rows it reads, a finding at a time."""
     # Index entries of a report whose recommendations are in the corpus that
     # name none of them (or one that is not there).
     entries = _rows(
@@ -572,11 +581,9 @@ def _cross_document_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         "agenda_items": agenda,
         "participants": participants,
     }
-    return [
-        *_unresolved_index_entries(tables),
-        *_adopted_against_provisional(tables),
-        *_speakers_against_attendance(tables),
-    ]
+    yield from _unresolved_index_entries(tables)
+    yield from _adopted_against_provisional(tables)
+    yield from _speakers_against_attendance(tables)
 
 
 def _coverage(

@@ -4,6 +4,7 @@ speakers against attendance."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from pipeline.document.checks.common import (
@@ -81,9 +82,10 @@ def _unresolved_index_entries(tables: Tables) -> list[Finding]:
     return findings
 
 
-def _adopted_against_provisional(tables: Tables) -> list[Finding]:
+def _adopted_against_provisional(tables: Tables) -> Iterator[Finding]:
     """The agenda a report adopted against the provisional agenda of the same
-    meeting: items added, dropped or reworded."""
+    meeting: items added, dropped or reworded (a finding at a time: a meeting
+    with many reports and agendas has many)."""
     documents = {row.get("doc_id"): row for row in tables.get("documents", [])}
     agendas: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
     for row in tables.get("agenda_items", []):
@@ -97,15 +99,13 @@ def _adopted_against_provisional(tables: Tables) -> list[Finding]:
     for (other_id, other_agenda), provisional in ordered:
         if other_agenda == "provisional" and other_id in documents:
             provisional_of[_meeting_key(documents[other_id])].append((other_id, provisional))
-    findings: list[Finding] = []
     for (doc_id, agenda), adopted in ordered:
         if agenda != "adopted" or doc_id not in documents:
             continue
         for other_id, provisional in provisional_of.get(_meeting_key(documents[doc_id]), ()):
             if other_id == doc_id or not _same_meeting(documents[doc_id], documents[other_id]):
                 continue
-            findings += _compare_agendas(doc_id, adopted, other_id, provisional)
-    return findings
+            yield from _compare_agendas(doc_id, adopted, other_id, provisional)
 
 
 def _compare_agendas(

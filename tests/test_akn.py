@@ -232,6 +232,22 @@ def test_two_builds_give_the_same_files(built: Path, tmp_path: Path) -> None:
         assert again.read_bytes() == path.read_bytes(), path.name
 
 
+def test_documents_written_a_batch_at_a_time_give_the_same_files(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.corpus import akn
+
+    for path in built.glob("*.parquet"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setattr(akn, "BATCH_DOCUMENTS", 1)
+    assert write_akn(tmp_path, tmp_path / "work") == []
+    written = sorted(path.relative_to(tmp_path / "akn") for path in (tmp_path / "akn").rglob("*"))
+    assert written == sorted(path.relative_to(built / "akn") for path in (built / "akn").rglob("*"))
+    for name in written:
+        if (built / "akn" / name).is_file():
+            assert (tmp_path / "akn" / name).read_bytes() == (built / "akn" / name).read_bytes()
+
+
 def test_the_cli_prints_one_instrument(built: Path, capsysbinary) -> None:
     assert main(["akn", DOC, "--instrument", "6/1", "--processed", str(built)]) == 0
     printed = capsysbinary.readouterr().out

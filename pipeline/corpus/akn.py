@@ -740,6 +740,8 @@ def render(instrument: Instrument) -> bytes:
 
 
 MANIFEST = "akn.json"
+# Documents whose instruments are read and written together.
+BATCH_DOCUMENTS = 500
 
 
 def write_akn(
@@ -772,8 +774,14 @@ def write_akn(
             or cached[doc_id]["key"] != key
             or on_disk.get(_folder(doc_id), {}) != cached[doc_id]["files"]
         ]
-        instruments = load_instruments(processed_dir, stale, con=con) if stale else []
-    made = {doc_id: _write_document(out, items) for doc_id, items in _by_doc(instruments)}
+        made: dict[str, tuple[dict[str, int], list[dict[str, Any]]]] = {}
+        # A batch of documents at a time: their rows, not the corpus's, are held.
+        for start in range(0, len(stale), BATCH_DOCUMENTS):
+            batch = stale[start : start + BATCH_DOCUMENTS]
+            instruments = load_instruments(processed_dir, batch, con=con)
+            made.update(
+                (doc_id, _write_document(out, items)) for doc_id, items in _by_doc(instruments)
+            )
     entries: dict[str, dict[str, Any]] = {}
     for doc_id, key in keys.items():
         if doc_id in made:

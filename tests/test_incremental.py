@@ -314,19 +314,3 @@ def test_workers_find_and_segment_a_new_document_as_this_process_does(
     assert _files(tmp_path / "work-2" / "terms") == _files(tmp_path / "work-1" / "terms")
     state = "terms_state.json"
     assert (tmp_path / "work-2" / state).read_bytes() == (tmp_path / "work-1" / state).read_bytes()
-
-
-def test_duckdb_gives_back_its_buffers_and_keeps_its_cap_and_its_tables() -> None:
-    from pipeline.corpus.database import DUCKDB_MEMORY, release_buffers
-
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-    # 80 MB in memory, more than the moment's cap: it keeps them.
-    con.execute("CREATE TABLE numbers AS SELECT range AS i FROM range(10000000)")
-    cap = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    release_buffers(con)
-    assert con.execute("SELECT current_setting('memory_limit')").fetchone() == cap
-    assert con.execute("SELECT count(*), sum(i) FROM numbers").fetchone() == (
-        10_000_000,
-        49_999_995_000_000,
-    )

@@ -138,13 +138,7 @@ def assemble_fragments(
     spool = FindingSpool(work_dir)
     state_path = work_dir / "state.json"
     state = State.load(state_path, code_key())
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    # DuckDB's buffers otherwise grow towards most of the machine's memory with
-    # the corpus; past this it spills sorts to disk.
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-    # Spilled sorts go to the work folder, not to ``.tmp`` in the current directory.
-    con.execute(f"SET temp_directory = {_sql_list([str(work_dir / 'spill')])[1:-1]}")
+    con = _connect(work_dir)
     hashes = fragment_hashes(state, present)
     summaries = _summaries(con, state, present, hashes)
     documents, kept_names = _documents(summaries, findings)
@@ -235,6 +229,11 @@ def assemble_fragments(
     from pipeline.corpus.terms import write_terms_and_suggestions
 
     dictionary = _dictionary_store(con, state, present, delta, kept, work_dir)
+    # What follows reads files, not the views over every fragment, and those
+    # views keep memory (180 MB at 10,000 documents) that the segmenting
+    # workers' would add to: a fresh connection.
+    con.close()
+    con = _connect(work_dir)
     term_counts, terms_change = write_terms_and_suggestions(
         con, kept, paths, out_dir, work_dir, state.code, dictionary, progress, jobs
     )
@@ -287,6 +286,18 @@ def assemble_fragments(
         findings={s: severities.get(s, 0) for s in ("error", "warning", "info")},
     )
     return summary, ordered
+
+
+def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection for the corpus stage."""
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    # DuckDB's buffers otherwise grow towards most of the machine's memory with
+    # the corpus; past this it spills sorts to disk.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    # Spilled sorts go to the work folder, not to ``.tmp`` in the current directory.
+    con.execute(f"SET temp_directory = {_sql_list([str(work_dir / 'spill')])[1:-1]}")
+    return con
 
 
 def _sql_list(items: Sequence[str]) -> str:

@@ -17,12 +17,9 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.schema import TABLES
-
-if TYPE_CHECKING:
-    import duckdb
 
 DATABASE_NAME = "untoc.duckdb"
 
@@ -30,20 +27,6 @@ DATABASE_NAME = "untoc.duckdb"
 # stage; past it, sorts and joins spill to disk. Otherwise they grow with the
 # corpus towards most of the machine's memory.
 DUCKDB_MEMORY = "256MB"
-
-
-def release_buffers(con: duckdb.DuckDBPyConnection) -> None:
-    """Let DuckDB give back the buffers it keeps between queries (up to its
-    cap) by lowering the cap for a moment: before worker processes start, so
-    that their memory adds to less."""
-    import duckdb
-
-    try:
-        con.execute("SET memory_limit = '32MB'")
-    except duckdb.OutOfMemoryException:
-        pass  # what it holds does not fit: it keeps it, and nothing is lost
-    finally:
-        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
 
 
 # name → (description, query). Read in the README ("For analysts") and the site.

@@ -37,7 +37,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.corpus.database import TableChange, file_key, release_buffers
+from pipeline.corpus.database import TableChange, file_key
 from pipeline.corpus.delta import merged_batches, runs_of, stat_key
 from pipeline.corpus.write import CACHE_KEY, cached_key, write_batches, write_table
 from pipeline.schema import TABLES
@@ -231,7 +231,6 @@ def write_terms_and_suggestions(
     terms_dir = work_dir / "terms"
     terms_dir.mkdir(parents=True, exist_ok=True)
     progress("search terms")
-    release_buffers(con)
     cached = segment_documents(
         sources, sources_hash, kept, fragments, work_dir, code, progress, jobs
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -42,6 +43,37 @@ def to_arrow(
     if sort and arrow.num_rows and table.order:
         arrow = arrow.sort_by([(name, "ascending") for name in table.order])
     return arrow, rejected
+
+
+def to_struct_array(
+    table: Table, rows: list[dict[str, Any]], row_type: pa.StructType
+) -> tuple[pa.StructArray, list[tuple[dict[str, Any], str]]]:
+    """Rows (dicts) as one struct array of ``row_type`` (``table``'s columns), in
+    their order, with the rows left out as :func:`to_arrow` gives them.
+
+    pyarrow converts the dicts in one call where every row fits and no column
+    holds dates or times (which travel as ISO strings): a tenth of the time of
+    building the table column by column. Anything else goes through
+    :func:`to_arrow`, so a row that does not fit is judged, and reported, the
+    same way."""
+    if not _has_temporal(table.name):
+        try:
+            return pa.array(rows, type=row_type), []
+        except (pa.ArrowException, TypeError, ValueError):
+            pass
+    arrow, rejected = to_arrow(table, rows, sort=False)
+    struct = pa.StructArray.from_arrays(
+        [column.combine_chunks() for column in arrow.columns], fields=list(row_type)
+    )
+    return struct, rejected
+
+
+@functools.cache
+def _has_temporal(name: str) -> bool:
+    return any(
+        pa.types.is_date32(column.type) or pa.types.is_time32(column.type)
+        for column in TABLES[name].columns
+    )
 
 
 def _convert(table: Table, rows: list[dict[str, Any]]) -> pa.Table:

@@ -223,15 +223,35 @@ def merged_batches(
     at = blocks.index(key)
     old_batches = pq.ParquetFile(old).iter_batches(batch_size=_MERGE_BATCH_ROWS)
     # A dropped document's rows are whole runs: they are left out run by run.
-    kept = (run for run in runs_of(old_batches, blocks) if run[0][at] not in dropped)
-    for _block, run in heapq.merge(kept, runs_of(added, blocks), key=lambda run: run[0]):
-        yield run
+    kept = (run for run in _runs(old_batches, blocks) if run[0][at] not in dropped)
+    merged = heapq.merge(kept, _runs(added, blocks), key=lambda run: run[0])
+    # Runs that follow each other in one batch go out as one slice: a table
+    # that gains one document is thousands of runs, almost all of them the
+    # old file's, and each slice costs the writer as much as a batch.
+    pending: tuple[pa.RecordBatch, int, int] | None = None
+    for _block, batch, start, end in merged:
+        if pending is not None and pending[0] is batch and pending[2] == start:
+            pending = (batch, pending[1], end)
+            continue
+        if pending is not None:
+            yield pending[0].slice(pending[1], pending[2] - pending[1])
+        pending = (batch, start, end)
+    if pending is not None:
+        yield pending[0].slice(pending[1], pending[2] - pending[1])
 
 
 def runs_of(
     batches: Iterable[pa.RecordBatch], blocks: Sequence[str]
 ) -> Iterator[tuple[tuple[str, ...], pa.RecordBatch]]:
     """Each batch cut where the value of ``blocks`` changes, with that value."""
+    for value, batch, start, end in _runs(batches, blocks):
+        yield value, batch.slice(start, end - start)
+
+
+def _runs(
+    batches: Iterable[pa.RecordBatch], blocks: Sequence[str]
+) -> Iterator[tuple[tuple[str, ...], pa.RecordBatch, int, int]]:
+    """:func:`runs_of` as (value, batch, start, end) within the batch."""
     import pyarrow.compute as pc
 
     for batch in batches:
@@ -246,9 +266,9 @@ def runs_of(
         if changes is not None and len(changes):
             starts += [index + 1 for index in pc.indices_nonzero(changes).to_pylist()]
         ends = [*starts[1:], batch.num_rows]
-        for start, end in zip(starts, ends, strict=True):
-            value = tuple(column[start].as_py() for column in columns)
-            yield value, batch.slice(start, end - start)
+        values = [column.take(starts).to_pylist() for column in columns]
+        for place, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            yield tuple(value[place] for value in values), batch, start, end
 
 
 def _quote(text: str) -> str:

@@ -15,6 +15,8 @@ from pipeline.models import SourceDocument, SourceLine
 # digits; anything else in quantity means the guess of encoding was wrong.
 _ALLOWED_CONTROL = {"\n", "\r", "\t", "\f"}
 _MAX_IMPLAUSIBLE_SHARE = 0.02
+# Up to this many distinct suspicious characters are counted one at a time.
+_COUNTED_ONE_BY_ONE = 16
 
 
 def read_document(
@@ -106,8 +108,14 @@ def _plausible(text: str) -> bool:
     """True when the text looks like a Chinese or Latin document, not mojibake."""
     if not text:
         return False
-    # Each distinct character is judged once (a report uses a few thousand).
-    suspicious = sum(count for char, count in Counter(text).items() if not _ordinary(char))
+    # Each distinct character is judged once (a report uses a few thousand),
+    # and only the suspicious ones are counted (most texts have none).
+    odd = [char for char in set(text) if not _ordinary(char)]
+    if len(odd) <= _COUNTED_ONE_BY_ONE:
+        suspicious = sum(map(text.count, odd))
+    else:  # mojibake: one pass over the text, not one per character
+        counts = Counter(text)
+        suspicious = sum(counts[char] for char in odd)
     return suspicious <= _MAX_IMPLAUSIBLE_SHARE * len(text)
 
 

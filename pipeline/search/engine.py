@@ -325,21 +325,25 @@ def _search_terms() -> tuple[tuple[str, ...], frozenset[str]]:
 
 def dictionary_sources(tables: Tables) -> DictionarySources:
     """The user dictionary's inputs, from the assembled tables and the data files."""
-    phrases: set[str] = set()
+    # The same topics and instrument names recur in row after row: each
+    # distinct one is normalized once.
+    raw_phrases: set[str] = set()
     for row in tables.get("index_entries", ()):
         for column in ("topic", "topic_main", "subtopic"):
             if row.get(column):
-                phrases.add(normalize(row[column]))
+                raw_phrases.add(row[column])
     for row in tables.get("agenda_items", ()):
         if row.get("title"):
-            phrases.add(normalize(row["title"]))
-    names: set[str] = set(_body_names())
+            raw_phrases.add(row["title"])
+    raw_names: set[str] = set()
     for name in (*INDEXED_TABLES, "agenda_items", "index_entries"):
         for row in tables.get(name, ()):
             for column in ("text", "title", "topic", "instrument_title"):
                 value = row.get(column)
-                if value:
-                    names.update(normalize(m) for m in _INSTRUMENT.findall(value))
+                if value and "《" in value:
+                    raw_names.update(_INSTRUMENT.findall(value))
+    phrases = set(map(normalize, raw_phrases))
+    names = set(_body_names()) | set(map(normalize, raw_names))
     curated, split_words = _search_terms()
     return DictionarySources(
         phrases=tuple(sorted(phrases)),

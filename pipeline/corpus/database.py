@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.corpus.sql import literal
 from pipeline.schema import TABLES
 
 DATABASE_NAME = "untoc.duckdb"
@@ -150,7 +151,7 @@ def write_database(
             duckdb.connect(tmp_name) as con,
         ):
             con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-            con.execute(f"SET temp_directory = {_quote(spill)}")
+            con.execute(f"SET temp_directory = {literal(spill)}")
             if reuse:
                 assert built_from is not None
                 copied = []
@@ -204,33 +205,29 @@ def file_key(path: Path) -> str:
 def _apply(con: Any, processed_dir: Path, name: str, change: TableChange) -> None:
     """The rows of the documents that left out, those of the documents that came in."""
     if change.dropped:
-        listed = ", ".join(_quote(doc_id) for doc_id in change.dropped)
+        listed = ", ".join(literal(doc_id) for doc_id in change.dropped)
         con.execute(f'DELETE FROM "{name}" WHERE doc_id IN ({listed})')
     if change.added:
         path = (processed_dir / f"{name}.parquet").resolve()
-        listed = ", ".join(_quote(doc_id) for doc_id in change.added)
+        listed = ", ".join(literal(doc_id) for doc_id in change.added)
         con.execute(
-            f'INSERT INTO "{name}" SELECT * FROM read_parquet({_quote(str(path))})'
+            f'INSERT INTO "{name}" SELECT * FROM read_parquet({literal(path)})'
             f" WHERE doc_id IN ({listed})"
         )
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _fill(con: Any, processed_dir: Path, tables: list[str], *, views: bool = True) -> None:
     for name in tables:
         table = TABLES[name]
         path = (processed_dir / f"{name}.parquet").resolve()
-        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({_quote(str(path))})')
-        con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(table.description)}')
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({literal(path)})')
+        con.execute(f'COMMENT ON TABLE "{name}" IS {literal(table.description)}')
         for column in table.columns:
             con.execute(
-                f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_quote(column.description)}'
+                f'COMMENT ON COLUMN "{name}"."{column.name}" IS {literal(column.description)}'
             )
     if not views:
         return
     for name, (description, query) in VIEWS.items():
         con.execute(f'CREATE VIEW "{name}" AS {query}')
-        con.execute(f'COMMENT ON VIEW "{name}" IS {_quote(description)}')
+        con.execute(f'COMMENT ON VIEW "{name}" IS {literal(description)}')

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.corpus.sql import literal
 from pipeline.store import FORMAT_VERSION, write_atomic
 
 if TYPE_CHECKING:
@@ -162,10 +163,6 @@ def rows_in(summaries: dict[str, dict[str, Any]], files: Iterable[str], table: s
     return sum(int(summaries[name]["rows"].get(table, 0)) for name in files)
 
 
-def sql_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join("'" + item.replace("'", "''") + "'" for item in items) + "]"
-
-
 def spliced_query(
     old: Path | None,
     dropped_ids: Sequence[str],
@@ -182,10 +179,10 @@ def spliced_query(
     settles ties as a build from scratch does."""
     parts = []
     if old is not None:
-        where = f' WHERE "{key}" NOT IN ({", ".join(_quote(i) for i in dropped_ids)})'
+        where = f' WHERE "{key}" NOT IN ({", ".join(literal(i) for i in dropped_ids)})'
         parts.append(
             "SELECT * EXCLUDE (file_row_number), file_row_number AS _tie"
-            f" FROM read_parquet({_quote(str(old))}, file_row_number = true)"
+            f" FROM read_parquet({literal(old)}, file_row_number = true)"
             + (where if dropped_ids else "")
         )
     if added_rows is not None:
@@ -269,7 +266,3 @@ def _runs(
         values = [column.take(starts).to_pylist() for column in columns]
         for place, (start, end) in enumerate(zip(starts, ends, strict=True)):
             yield tuple(value[place] for value in values), batch, start, end
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

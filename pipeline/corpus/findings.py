@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.corpus.sql import literal
 from pipeline.models import Finding
 
 FINDING_SCHEMA = pa.schema(
@@ -85,11 +86,11 @@ class FindingSpool:
         assert self._writer is not None
         self._writer.close()
         self._writer = None
-        sources = ", ".join(_quote(str(path)) for path in (self.path, *self._stores))
+        sources = ", ".join(literal(path) for path in (self.path, *self._stores))
         temporary = self.sorted_path.with_name(self.sorted_path.name + ".tmp")
         con.execute(
             f"COPY (SELECT DISTINCT {_COLUMNS} FROM read_parquet([{sources}],"
-            f" union_by_name = true) ORDER BY {_ORDER}) TO {_quote(str(temporary))}"
+            f" union_by_name = true) ORDER BY {_ORDER}) TO {literal(temporary)}"
             " (FORMAT parquet, COMPRESSION uncompressed)"
         )
         temporary.replace(self.sorted_path)
@@ -122,7 +123,3 @@ class SortedFindings(Sequence[Finding]):
     def __getitem__(self, index: Any) -> Any:
         # Reads every finding: for a look at a few, not for a pass over them.
         return list(self)[index]
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.corpus.sql import literal
 from pipeline.schema import TABLES
 
 DATASET = "dataset"
@@ -36,11 +37,9 @@ def write_partitioned(out_dir: Path) -> None:
         # One writer thread: the same files with the same bytes on every build.
         con.execute("SET threads = 1")
         con.execute("SET preserve_insertion_order = true")
-        documents = _sql_string(out_dir / "documents.parquet")
+        documents = literal(out_dir / "documents.parquet")
         for name, table in TABLES.items():
-            source = (
-                f"read_parquet({_sql_string(out_dir / f'{name}.parquet')}, file_row_number = true)"
-            )
+            source = f"read_parquet({literal(out_dir / f'{name}.parquet')}, file_row_number = true)"
             if "body" in table.names:
                 query = f"SELECT * EXCLUDE (file_row_number) FROM {source} ORDER BY file_row_number"
             else:
@@ -53,7 +52,7 @@ def write_partitioned(out_dir: Path) -> None:
             # An empty table still has its (empty) folder.
             folder.mkdir()
             con.execute(
-                f"COPY ({query}) TO {_sql_string(folder)}"
+                f"COPY ({query}) TO {literal(folder)}"
                 " (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (body), OVERWRITE_OR_IGNORE)"
             )
         con.close()
@@ -95,7 +94,3 @@ def _readable(folder: Path) -> None:
             os.chmod(Path(root) / name, 0o755)
         for name in files:
             os.chmod(Path(root) / name, 0o644)
-
-
-def _sql_string(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"

@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.database import TableChange, file_key
 from pipeline.corpus.delta import merged_batches, runs_of, stat_key
+from pipeline.corpus.sql import literal_list
 from pipeline.corpus.write import CACHE_KEY, cached_key, write_batches, write_table
 from pipeline.schema import TABLES
 from pipeline.search.engine import (
@@ -217,9 +218,7 @@ def write_terms_and_suggestions(
     what is kept to the code that made it (:func:`pipeline.corpus.delta.code_key`);
     ``dictionary_store`` holds the kept fragments' dictionary words (read
     instead of every fragment)."""
-    from pipeline.corpus.assemble import _sql_list
-
-    fragment_list = _sql_list(
+    fragment_list = literal_list(
         [str(dictionary_store)] if dictionary_store else [str(fragments[name]) for name in kept]
     )
     sources = (
@@ -393,12 +392,10 @@ def _in_order(
 
 def _terms_query(paths: list[Path]) -> str:
     """The rows of these terms files in the table's order, as a build from scratch has them."""
-    from pipeline.corpus.assemble import _sql_list
-
     order = ", ".join(f'"{column}" ASC NULLS LAST' for column in TABLES["terms"].order)
     return (
         "SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet("
-        f"{_sql_list([str(path) for path in paths])}, filename = true,"
+        f"{literal_list(paths)}, filename = true,"
         f" file_row_number = true) ORDER BY {order}, filename, file_row_number"
     )
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.corpus.database import DUCKDB_MEMORY
+from pipeline.corpus.sql import literal
 from pipeline.corpus.write import CACHE_KEY, cached_key
 from pipeline.records import TopicSuggestionRow
 
@@ -286,12 +287,11 @@ class StreamedTerms:
         try:
             con.execute(f"SET memory_limit = '{self.memory_limit}'")
             # Spilled sorts go to a temporary folder, not to ``.tmp`` in the current directory.
-            con.execute(f"SET temp_directory = '{_sql_text(spill.name)}'")
+            con.execute(f"SET temp_directory = {literal(spill.name)}")
             con.execute("SET preserve_insertion_order = false")
-            path = str(self.path).replace("'", "''")
             result = con.execute(
                 "SELECT source_table, doc_id, key, term, sum(count)::BIGINT"
-                f" FROM read_parquet('{path}') GROUP BY ALL"
+                f" FROM read_parquet({literal(self.path)}) GROUP BY ALL"
                 " ORDER BY source_table NULLS LAST, doc_id NULLS LAST, key NULLS LAST"
             )
             current: DocKey | None = None
@@ -528,7 +528,7 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
     con = duckdb.connect(str(cache_dir / "counts.duckdb"))
     try:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute(f"SET temp_directory = '{_sql_text(str(cache_dir / 'spill'))}'")
+        con.execute(f"SET temp_directory = {literal(cache_dir / 'spill')}")
         con.execute("SET preserve_insertion_order = false")
         base = (CACHE_VERSION, duckdb.__version__, _jieba_identity())
         store = CountStore(con, _digest(*(part.encode() for part in base)))
@@ -560,7 +560,7 @@ def write_suggestions(sources: DictionarySources, out_dir: Path, work_dir: Path)
                 {"topic": topic, "rec_id": rec_id}
                 for topic, rec_id in con.execute(
                     "SELECT DISTINCT topic, rec_id"
-                    f" FROM read_parquet('{_sql_text(str(entries_path))}') ORDER BY ALL"
+                    f" FROM read_parquet({literal(entries_path)}) ORDER BY ALL"
                 ).fetchall()
             ],
             terms=(),
@@ -631,7 +631,7 @@ class CountStore:
             self.con.execute(
                 "SELECT doc_id, count(*)::VARCHAR || ':' ||"
                 " sum(hash(source_table, key, term, count))::VARCHAR"
-                f" FROM read_parquet('{_sql_text(str(terms))}') GROUP BY doc_id"
+                f" FROM read_parquet({literal(terms)}) GROUP BY doc_id"
             ).fetchall()
         )
 
@@ -655,7 +655,7 @@ class CountStore:
             schema=pa.schema([("doc_id", pa.string()), ("checksum", pa.string())]),
         )
         con.register("current_docs", current)
-        source = f"read_parquet('{_sql_text(str(terms))}')"
+        source = f"read_parquet({literal(terms)})"
         try:
             with self._transaction():
                 self._follow_dictionary(source, seg)
@@ -706,7 +706,7 @@ class CountStore:
         # A range on the sorted doc_id lets the reader skip the other row groups.
         ranges = []
         if named:
-            ranges.append(f"t.doc_id BETWEEN '{_sql_text(named[0])}' AND '{_sql_text(named[-1])}'")
+            ranges.append(f"t.doc_id BETWEEN {literal(named[0])} AND {literal(named[-1])}")
         if len(named) < len(batch):
             ranges.append("t.doc_id IS NULL")
         try:
@@ -930,7 +930,3 @@ def _file_digest(path: Path) -> str:
     """SHA-256 of a file, read a block at a time."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")

@@ -354,11 +354,15 @@ def test_the_streamed_files_are_byte_identical_to_the_former_ones(
     documents: list[dict[str, Any]],
     coverage: list[Coverage],
 ) -> None:
-    write_report(tmp_path, findings, documents, COUNTS, coverage)
+    severities = write_report(tmp_path, findings, documents, COUNTS, coverage)
     expected = _old_files(findings, documents, COUNTS, coverage)
     for name, data in expected.items():
         assert (tmp_path / name).read_bytes() == data, name
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(expected)
+    # What the build prints is what report.json says.
+    summary = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["summary"]
+    assert severities == summary["findings"]
+    assert list(severities) == ["error", "warning", "info"]
 
 
 def test_build_report_and_render_html_give_the_former_data_and_page() -> None:

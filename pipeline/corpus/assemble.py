@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,7 +262,7 @@ def assemble_fragments(
     ordered = spool.sorted(con)
     write_datapackage(out_dir, counts, sources)
     progress("validation report")
-    write_report(out_dir / "validation", ordered, documents, counts, coverage)
+    severities = write_report(out_dir / "validation", ordered, documents, counts, coverage)
     progress("database")
     database = out_dir / DATABASE_NAME
     built_from = state.extra.get("database") if state.output_intact(database) else None
@@ -279,12 +278,11 @@ def assemble_fragments(
     }
     state.kept = kept
     state.save(state_path)
-    severities = Counter(finding.severity for finding in ordered)
     summary = Summary(
         documents=len(documents),
         failed=sum(1 for doc in documents if doc["status"] != "ok"),
         rows=counts,
-        findings={s: severities.get(s, 0) for s in ("error", "warning", "info")},
+        findings=severities,
     )
     return summary, ordered
 

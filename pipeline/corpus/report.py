@@ -103,12 +103,13 @@ def _report(
     coverage: Sequence[Coverage],
 ) -> dict[str, Any]:
     """The report with its coverage and findings as rows made on reading."""
-    severities = Counter(f.severity for f in findings)
+    # One pass over the findings (at scale they are read back from disk).
+    by_check = Counter((f.check, f.severity) for f in findings)
+    severities: Counter[str] = Counter()
     checks: dict[str, dict[str, int]] = defaultdict(dict)
-    for (check, severity), count in sorted(
-        Counter((f.check, f.severity) for f in findings).items()
-    ):
+    for (check, severity), count in sorted(by_check.items()):
         checks[check][severity] = count
+        severities[severity] += count
     return {
         "summary": {
             "documents": len(documents),
@@ -141,9 +142,10 @@ def write_report(
     documents: list[dict[str, Any]],
     counts: dict[str, int],
     coverage: Sequence[Coverage] = (),
-) -> None:
+) -> dict[str, int]:
     """``report.json`` for machines, ``report.md`` and ``report.html`` for people;
-    deterministic (no timestamps, sorted findings)."""
+    deterministic (no timestamps, sorted findings). Returns how many findings
+    of each severity the report holds."""
     from pipeline.corpus.report_html import html_pieces
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -151,6 +153,7 @@ def write_report(
     _write_text(out_dir / "report.json", json_pieces(report))
     _write_text(out_dir / "report.md", markdown_pieces(report))
     _write_text(out_dir / "report.html", html_pieces(report))
+    return dict(report["summary"]["findings"])
 
 
 def _write_text(path: Path, pieces: Iterable[str]) -> None:

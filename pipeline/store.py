@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import functools
 import io
+import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -58,10 +59,14 @@ def rows_of(records: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
         names, values_of = _fields_of(type(record))
-        row = dict(zip(names, values_of(record), strict=True))
+        values = values_of(record)
+        row = dict(zip(names, values, strict=True))
+        # Most records hold scalars only: their types checked in one call.
+        if _SCALAR_TYPES.issuperset(map(type, values)):
+            rows.append(row)
+            continue
         for name, value in row.items():
-            # The exact type first: one set lookup for almost every value.
-            if type(value) in _SCALAR_TYPES or isinstance(value, _SCALARS):
+            if isinstance(value, _SCALARS):
                 continue
             if type(value) is list and all(isinstance(item, _SCALARS) for item in value):
                 row[name] = list(value)
@@ -81,7 +86,9 @@ _SCALAR_TYPES = frozenset(_SCALARS)
 def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
     """A record class's field names, and a function giving its values in that order."""
     names = tuple(f.name for f in dataclasses.fields(cls))
-    return names, lambda record: tuple(getattr(record, name) for name in names)
+    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+        return names, lambda record: (getattr(record, names[0]),)
+    return names, operator.attrgetter(*names)
 
 
 _FINDING = pa.struct(

@@ -138,9 +138,12 @@ def assemble_fragments(
     spool = FindingSpool(work_dir)
     state_path = work_dir / "state.json"
     state = State.load(state_path, code_key())
-    con = _connect(work_dir)
     hashes = fragment_hashes(state, present)
-    summaries = _summaries(con, state, present, hashes)
+    # Reading the summaries of many fragments leaves DuckDB holding memory
+    # (about 200 MB at 10,000): its own connection, closed before the tables.
+    with _connect(work_dir) as reader:
+        summaries = _summaries(reader, state, present, hashes)
+    con = _connect(work_dir)
     documents, kept_names = _documents(summaries, findings)
     kept = {name: hashes[name] for name in kept_names}
     delta = delta_of(

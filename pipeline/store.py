@@ -30,7 +30,6 @@ import pyarrow.parquet as pq
 from pipeline.models import Finding
 
 FORMAT_VERSION = 2
-_FINDING_FIELDS = ("check", "severity", "doc_id", "message", "where", "evidence", "line")
 
 
 @dataclass(slots=True)
@@ -91,8 +90,12 @@ def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, .
     return names, operator.attrgetter(*names)
 
 
-_FINDING = pa.struct(
-    [(name, pa.int32() if name == "line" else pa.string()) for name in _FINDING_FIELDS]
+# A finding as one struct value: the fields of the Finding record, in order.
+FINDING_TYPE = pa.struct(
+    [
+        (field.name, pa.int32() if field.name == "line" else pa.string())
+        for field in dataclasses.fields(Finding)
+    ]
 )
 _SPAN = pa.struct(
     [
@@ -125,7 +128,7 @@ def fragment_schema() -> pa.Schema:
             ("doc_id", pa.string()),
             ("failed", pa.bool_()),
             *((name, pa.list_(row_type(name))) for name in TABLES if name not in CORPUS_TABLES),
-            ("findings", pa.list_(_FINDING)),
+            ("findings", pa.list_(FINDING_TYPE)),
             ("coverage", pa.list_(_COVERAGE)),
             ("phrases", pa.list_(pa.string())),
             ("names", pa.list_(pa.string())),

@@ -48,7 +48,7 @@ from pipeline.corpus.delta import (
     spliced_query,
     stat_key,
 )
-from pipeline.corpus.findings import FindingSpool, SortedFindings
+from pipeline.corpus.findings import FINDING_SCHEMA, FindingSpool, SortedFindings
 from pipeline.corpus.link import create_link_views
 from pipeline.corpus.meetings import meetings_of
 from pipeline.corpus.partition import remove_dataset, write_partitioned
@@ -492,10 +492,11 @@ def _fragment_findings(
     return store
 
 
-_FINDING_SQL = (
-    ("check", "VARCHAR"), ("severity", "VARCHAR"), ("doc_id", "VARCHAR"), ("message", "VARCHAR"),
-    ("where", "VARCHAR"), ("evidence", "VARCHAR"), ("line", "INTEGER"),
-)  # fmt: skip
+# The findings' columns as DuckDB types (for a store of no fragment).
+_FINDING_SQL = tuple(
+    (field.name, "INTEGER" if pa.types.is_int32(field.type) else "VARCHAR")
+    for field in FINDING_SCHEMA
+)
 
 
 def _meeting_view(con: duckdb.DuckDBPyConnection, meeting_of: dict[str, str | None]) -> None:

@@ -21,18 +21,10 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.sql import literal
 from pipeline.models import Finding
+from pipeline.store import FINDING_TYPE
 
-FINDING_SCHEMA = pa.schema(
-    [
-        ("check", pa.string()),
-        ("severity", pa.string()),
-        ("doc_id", pa.string()),
-        ("message", pa.string()),
-        ("where", pa.string()),
-        ("evidence", pa.string()),
-        ("line", pa.int32()),
-    ]
-)
+# The findings' columns: those of a fragment's findings.
+FINDING_SCHEMA = pa.schema(list(FINDING_TYPE))
 _COLUMNS = ", ".join(f'"{name}"' for name in FINDING_SCHEMA.names)
 # sort_findings's key, then what it leaves to chance (None against "" and -1).
 _ORDER = (

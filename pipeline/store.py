@@ -193,7 +193,7 @@ def fragment_table(result: DocumentResult) -> pa.Table:
     for name, table in TABLES.items():
         if name in CORPUS_TABLES:
             continue
-        struct, rejected = to_struct_array(table, result.tables.get(name, []), row_type(name))
+        struct, rejected = to_struct_array(table, result.tables.get(name, []))
         findings += [rejected_row(name, row, reason) for row, reason in rejected]
         columns[name] = pa.ListArray.from_arrays(pa.array([0, len(struct)], pa.int32()), struct)
     columns["findings"] = [[dataclasses.asdict(f) for f in findings]]

@@ -102,7 +102,7 @@ def test_a_fragment_column_holds_what_the_table_would(
     expected = pa.StructArray.from_arrays(
         [column.combine_chunks() for column in arrow.columns], fields=list(row_type(table))
     )
-    struct, left_out = write.to_struct_array(TABLES[table], rows, row_type(table))
+    struct, left_out = write.to_struct_array(TABLES[table], rows)
     assert struct.type == expected.type
     assert struct.to_pylist() == expected.to_pylist()
     assert left_out == rejected

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from pipeline.models import Finding
 from pipeline.schema import SCHEMA_VERSION, TABLES, Column, Table
-from pipeline.store import atomic_file, write_atomic
+from pipeline.store import atomic_file, row_type, write_atomic
 
 
 def to_arrow(
@@ -46,24 +46,25 @@ def to_arrow(
 
 
 def to_struct_array(
-    table: Table, rows: list[dict[str, Any]], row_type: pa.StructType
+    table: Table, rows: list[dict[str, Any]]
 ) -> tuple[pa.StructArray, list[tuple[dict[str, Any], str]]]:
-    """Rows (dicts) as one struct array of ``row_type`` (``table``'s columns), in
-    their order, with the rows left out as :func:`to_arrow` gives them.
+    """Rows (dicts) as one struct array of ``table``'s row type (a fragment's
+    column), in their order, with the rows left out as :func:`to_arrow` gives them.
 
     pyarrow converts the dicts in one call where every row fits and no column
     holds dates or times (which travel as ISO strings): a tenth of the time of
     building the table column by column. Anything else goes through
     :func:`to_arrow`, so a row that does not fit is judged, and reported, the
     same way."""
+    struct_type = row_type(table.name)
     if not _has_temporal(table.name):
         try:
-            return pa.array(rows, type=row_type), []
+            return pa.array(rows, type=struct_type), []
         except (pa.ArrowException, TypeError, ValueError):
             pass
     arrow, rejected = to_arrow(table, rows, sort=False)
     struct = pa.StructArray.from_arrays(
-        [column.combine_chunks() for column in arrow.columns], fields=list(row_type)
+        [column.combine_chunks() for column in arrow.columns], fields=list(struct_type)
     )
     return struct, rejected
 
